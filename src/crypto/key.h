@@ -1,0 +1,121 @@
+// crypto::Key: usable key material inside the engine — secret bytes for symmetric keys, an
+// EVP_PKEY for asymmetric ones — plus conversion to and from the component form that PKCS#11
+// attributes carry. Immutable after construction; safe to share across threads (const use).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "common/bytes.h"
+#include "common/result.h"
+#include "common/secret.h"
+#include "crypto/ossl.h"
+
+namespace sr::crypto {
+
+// Values equal the PKCS#11 CKK_* numbers so the module maps them without a table.
+enum class KeyType : uint32_t {
+    Rsa = 0x00,
+    Dsa = 0x01,
+    Ec = 0x03,
+    GenericSecret = 0x10,
+    Des3 = 0x15,
+    Aes = 0x1F,
+    EcEdwards = 0x40,
+};
+std::string_view key_type_name(KeyType t) noexcept;  // "RSA", "AES", ...
+bool is_symmetric(KeyType t) noexcept;
+
+enum class KeyPart : uint8_t { Secret, Public, Private };
+
+class Key final {
+public:
+    static Key secret(KeyType type, SecretBytes value);
+    static Key public_key(KeyType type, PkeyPtr pkey);
+    static Key private_key(KeyType type, PkeyPtr pkey);
+
+    KeyType type() const noexcept { return m_type; }
+    KeyPart part() const noexcept { return m_part; }
+    // Symmetric keys only.
+    const SecretBytes& value() const noexcept { return m_value; }
+    // Asymmetric keys only (nullptr otherwise).
+    EVP_PKEY* pkey() const noexcept { return m_pkey.get(); }
+    // Key size in bits (modulus, prime, curve order, or value length * 8).
+    size_t bits() const noexcept;
+
+    Key(Key&&) noexcept = default;
+    Key& operator=(Key&&) noexcept = default;
+
+private:
+    Key(KeyType type, KeyPart part, SecretBytes value, PkeyPtr pkey)
+        : m_type(type), m_part(part), m_value(std::move(value)), m_pkey(std::move(pkey)) {}
+    KeyType m_type;
+    KeyPart m_part;
+    SecretBytes m_value;
+    PkeyPtr m_pkey;
+};
+
+struct KeyPair {
+    Key public_key;
+    Key private_key;
+};
+
+// ---- Component forms (what PKCS#11 attributes hold). Big integers are unsigned big-endian.
+
+struct RsaPublicParts {
+    Bytes modulus, public_exponent;
+};
+struct RsaPrivateParts {
+    Bytes modulus, public_exponent;
+    SecretBytes private_exponent, prime1, prime2, exponent1, exponent2, coefficient;
+};
+// EC (Weierstrass) and Edwards keys. `params` is the DER of the curve OID (CKA_EC_PARAMS);
+// `point` is the DER OCTET STRING wrapping the encoded point (CKA_EC_POINT).
+struct EcPublicParts {
+    Bytes params, point;
+};
+struct EcPrivateParts {
+    Bytes params;
+    SecretBytes value;  // scalar (EC) or 32-byte seed (Ed25519)
+    Bytes point;        // may be empty on import; always filled on export
+};
+struct DsaPublicParts {
+    Bytes prime, subprime, base, value;
+};
+struct DsaPrivateParts {
+    Bytes prime, subprime, base;
+    SecretBytes value;
+    Bytes public_value;  // may be empty on import
+};
+
+Result<Key> rsa_public_from(const RsaPublicParts& parts);
+Result<Key> rsa_private_from(const RsaPrivateParts& parts);
+Result<RsaPublicParts> rsa_public_parts(const Key& key);    // works on public or private
+Result<RsaPrivateParts> rsa_private_parts(const Key& key);  // private only
+
+Result<Key> ec_public_from(KeyType type, const EcPublicParts& parts);  // Ec or EcEdwards
+Result<Key> ec_private_from(KeyType type, const EcPrivateParts& parts);
+Result<EcPublicParts> ec_public_parts(const Key& key);
+Result<EcPrivateParts> ec_private_parts(const Key& key);
+
+Result<Key> dsa_public_from(const DsaPublicParts& parts);
+Result<Key> dsa_private_from(const DsaPrivateParts& parts);
+Result<DsaPublicParts> dsa_public_parts(const Key& key);
+Result<DsaPrivateParts> dsa_private_parts(const Key& key);
+
+// The public half of a private key (for C_GenerateKeyPair consistency checks and fingerprints).
+Result<Key> public_of(const Key& private_key);
+
+// PKCS#8 PrivateKeyInfo DER — the form in which private keys are wrapped (PKCS#11 §2.x).
+Result<SecretBytes> to_pkcs8(const Key& private_key);
+Result<Key> from_pkcs8(ByteView der);
+// SubjectPublicKeyInfo DER.
+Result<Bytes> to_spki(const Key& public_or_private);
+Result<Key> from_spki(ByteView der);
+
+// Named curves: "P-256", "P-384", "P-521", "secp256k1", "Ed25519" <-> DER OID (CKA_EC_PARAMS).
+Result<Bytes> curve_params_der(std::string_view curve_name);
+Result<std::string> curve_name_from_params(ByteView der);
+
+}  // namespace sr::crypto
