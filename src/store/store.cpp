@@ -1,1 +1,1 @@
-// Placeholder translation unit until the SQLite implementation lands.
+// Placeholder until the SQLite implementation of store.h lands.

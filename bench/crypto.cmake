@@ -1,0 +1,1 @@
+# Crypto benchmarks (registry vs raw OpenSSL)

@@ -1,0 +1,1 @@
+# Sources of x509.h: target_sources(sr_crypto PRIVATE ...)

@@ -1,0 +1,1 @@
+# Sources of key.h / mechanism.h: target_sources(sr_crypto PRIVATE ...)

@@ -1,0 +1,1 @@
+# Engine sources: target_sources(sr_hsm PRIVATE ...)

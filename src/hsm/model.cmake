@@ -1,0 +1,1 @@
+# Object model sources: target_sources(sr_hsm PRIVATE ...)

@@ -1,0 +1,1 @@
+# Identity tests: sr_add_test(identity_test ...)

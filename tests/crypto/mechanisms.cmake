@@ -1,0 +1,1 @@
+# Mechanism and key tests: sr_add_test(mechanism_test ...)
