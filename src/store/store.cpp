@@ -1,1 +1,0 @@
-// Placeholder until the SQLite implementation of store.h lands.
