@@ -246,6 +246,15 @@ TEST_F(IdentityTest, IncompleteProfileIsRefused) {
     EXPECT_EQ(root().issue_device(env, key.get(), p).code(), Err::ArgumentsBad);
 }
 
+TEST_F(IdentityTest, SerialOutsidePrintableStringIsRefused) {
+    auto key = *generate_ec_key(EcCurve::P256);
+    DeviceProfile p = pcie_profile("15_44");
+    EXPECT_EQ(root().issue_device(env, key.get(), p).code(), Err::ArgumentsBad);
+    p = pcie_profile();
+    p.model = std::string(70, 'M');  // CN over 64 characters
+    EXPECT_EQ(root().issue_device(env, key.get(), p).code(), Err::ArgumentsBad);
+}
+
 TEST_F(IdentityTest, ForeignRootIsRefused) {
     auto foreign = *ManufacturerRoot::create(env, "Elsewhere");
     Device d = make_device(foreign, env);
