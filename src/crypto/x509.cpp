@@ -5,6 +5,7 @@
 
 #include <cstring>
 #include <ctime>
+#include <limits>
 
 #include "crypto/primitives.h"
 #include "crypto/x509_internal.h"
@@ -76,6 +77,8 @@ Result<Certificate> Certificate::from_der(ByteView der) {
 
 Result<Certificate> Certificate::from_pem(ByteView pem) {
     if (pem.empty()) return error(Err::CertificateInvalid, "certificate: empty PEM input");
+    if (pem.size() > static_cast<size_t>(std::numeric_limits<int>::max()))
+        return error(Err::CertificateInvalid, "certificate: PEM input too large");
     ossl_clear_errors();
     BioPtr bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
     if (!bio) return ossl_error("certificate PEM");
