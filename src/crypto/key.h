@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include "common/bytes.h"
@@ -35,25 +36,31 @@ public:
     static Key public_key(KeyType type, PkeyPtr pkey);
     static Key private_key(KeyType type, PkeyPtr pkey);
 
+    // An independent handle on the same material: the secret is copied (explicitly), the
+    // EVP_PKEY is shared by reference count (OpenSSL keys are safe for concurrent const use).
+    [[nodiscard]] Key clone() const;
+
     KeyType type() const noexcept { return m_type; }
     KeyPart part() const noexcept { return m_part; }
     // Symmetric keys only.
     const SecretBytes& value() const noexcept { return m_value; }
     // Asymmetric keys only (nullptr otherwise).
     EVP_PKEY* pkey() const noexcept { return m_pkey.get(); }
-    // Key size in bits (modulus, prime, curve order, or value length * 8).
-    size_t bits() const noexcept;
+    // Key size in bits (modulus, prime, curve field size — 255 for Ed25519 — or value length * 8).
+    // Computed once at construction.
+    size_t bits() const noexcept { return m_bits; }
+    bool is_asymmetric() const noexcept { return m_pkey != nullptr; }
 
     Key(Key&&) noexcept = default;
     Key& operator=(Key&&) noexcept = default;
 
 private:
-    Key(KeyType type, KeyPart part, SecretBytes value, PkeyPtr pkey)
-        : m_type(type), m_part(part), m_value(std::move(value)), m_pkey(std::move(pkey)) {}
+    Key(KeyType type, KeyPart part, SecretBytes value, PkeyPtr pkey);
     KeyType m_type;
     KeyPart m_part;
     SecretBytes m_value;
     PkeyPtr m_pkey;
+    size_t m_bits = 0;
 };
 
 struct KeyPair {
@@ -115,7 +122,11 @@ Result<Bytes> to_spki(const Key& public_or_private);
 Result<Key> from_spki(ByteView der);
 
 // Named curves: "P-256", "P-384", "P-521", "secp256k1", "Ed25519" <-> DER OID (CKA_EC_PARAMS).
+// On input the OID is also accepted as the PKCS#11 3.0 PrintableString form ("edwards25519")
+// for Ed25519. Unknown curve -> CurveNotSupported; malformed DER -> DomainParamsInvalid.
 Result<Bytes> curve_params_der(std::string_view curve_name);
 Result<std::string> curve_name_from_params(ByteView der);
+// The curve of an EC or Edwards key ("P-256", ..., "Ed25519").
+Result<std::string> curve_name_of(const Key& key);
 
 }  // namespace sr::crypto

@@ -11,6 +11,7 @@
 #include <span>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "common/bytes.h"
 #include "common/result.h"
@@ -158,7 +159,10 @@ struct KeyGenParams {
     Bytes public_exponent;       // RSA; empty = 65537
     Bytes ec_params;             // EC/Edwards: DER curve OID
     DsaPublicParts dsa_domain;   // DSA: prime/subprime/base (value unused); empty = generate
-    size_t value_len = 0;        // secret keys: bytes
+    size_t value_len = 0;        // secret keys: bytes (AES 16/24/32; DES3 may be 0 = 24)
+    // DSA domain generation only: subprime bits (160, 224, 256); 0 = 160 for 1024-bit primes,
+    // 224 for 2048, 256 for 3072.
+    size_t subprime_bits = 0;
 };
 
 struct MechanismInfo {
@@ -171,6 +175,20 @@ struct MechanismInfo {
     bool single_part_only;         // e.g. raw RSA, ECDSA without hash, GCM decrypt semantics
 };
 
+namespace detail {
+class MechImpl;
+}
+
+// Error contract of every entry point (checked in this order):
+//   unknown id, or the mechanism does not do this function     -> MechanismInvalid
+//   key of another type, or the wrong half (public for sign...) -> KeyTypeInconsistent
+//                                        (Wrapping/UnwrappingKeyTypeInconsistent for wrap/unwrap)
+//   key size outside [min_key_size, max_key_size]               -> KeySizeRange
+//                                        (Wrapping/UnwrappingKeySizeRange for wrap/unwrap)
+//   params of the wrong kind or out of range                     -> MechanismParamInvalid
+// and, from the operations: DataLenRange / EncryptedDataLenRange for bad input lengths,
+// EncryptedDataInvalid for bad padding or a failed tag, SignatureInvalid / SignatureLenRange,
+// WrappedKeyInvalid / WrappedKeyLenRange.
 class MechanismRegistry final {
 public:
     // The standard table of everything Strongroom implements.
@@ -195,8 +213,17 @@ public:
     // ECDH: the raw shared secret (caller truncates to the derived key's length).
     Result<SecretBytes> derive(const Mechanism& m, const Key& base) const;
 
+    ~MechanismRegistry();
+    MechanismRegistry(const MechanismRegistry&) = delete;
+    MechanismRegistry& operator=(const MechanismRegistry&) = delete;
+
 private:
-    MechanismRegistry() = default;
+    MechanismRegistry();
+    struct Checked;
+    Result<Checked> check(MechanismId id, uint32_t flag) const;
+
+    std::vector<MechanismInfo> m_infos;  // sorted by id
+    std::vector<std::shared_ptr<const detail::MechImpl>> m_impls;  // parallel to m_infos
 };
 
 }  // namespace sr::crypto

@@ -1,0 +1,292 @@
+#include "crypto/key.h"
+
+#include <openssl/core_names.h>
+#include <openssl/x509.h>
+
+#include <array>
+#include <cstring>
+
+#include "crypto/key_internal.h"
+
+namespace sr::crypto {
+namespace detail {
+namespace {
+
+constexpr uint8_t kOidP256[] = {0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07};
+constexpr uint8_t kOidP384[] = {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22};
+constexpr uint8_t kOidP521[] = {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x23};
+constexpr uint8_t kOidK256[] = {0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x0A};
+constexpr uint8_t kOidEd25519[] = {0x06, 0x03, 0x2B, 0x65, 0x70};
+// PKCS#11 3.0 §2.3.5 also allows the curve name as a PrintableString.
+constexpr std::string_view kEd25519Printable = "edwards25519";
+
+// Ed25519 is reported as 255 bits (the field size), matching common PKCS#11 practice.
+const std::array<CurveInfo, 5> kCurves = {{
+    {"P-256", "prime256v1", KeyType::Ec, kOidP256, 256, 32},
+    {"P-384", "secp384r1", KeyType::Ec, kOidP384, 384, 48},
+    {"P-521", "secp521r1", KeyType::Ec, kOidP521, 521, 66},
+    {"secp256k1", "secp256k1", KeyType::Ec, kOidK256, 256, 32},
+    {"Ed25519", "ED25519", KeyType::EcEdwards, kOidEd25519, 255, 32},
+}};
+
+bool same(ByteView a, ByteView b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+std::span<const CurveInfo> curves() noexcept { return kCurves; }
+
+const CurveInfo* curve_by_name(std::string_view name) noexcept {
+    for (const auto& c : kCurves)
+        if (c.name == name || c.ossl_group == name) return &c;
+    // OpenSSL also reports these aliases from EVP_PKEY_get_group_name.
+    if (name == "secp256r1") return &kCurves[0];
+    return nullptr;
+}
+
+Result<const CurveInfo*> curve_by_params(ByteView der) {
+    if (der.size() < 2 || der[1] + 2U != der.size())
+        return error(Err::DomainParamsInvalid, "EC params are not a single short DER value");
+    if (der[0] == 0x13 && same(der.subspan(2), as_bytes(kEd25519Printable))) return &kCurves[4];
+    if (der[0] != 0x06)
+        return error(Err::CurveNotSupported, "only named curves (OID) are supported");
+    for (const auto& c : kCurves)
+        if (same(c.oid_der, der)) return &c;
+    return error(Err::CurveNotSupported, "curve OID not supported");
+}
+
+Result<const CurveInfo*> curve_of(EVP_PKEY* pkey) {
+    if (EVP_PKEY_is_a(pkey, "ED25519")) return &kCurves[4];
+    char group[64] = {};
+    size_t len = 0;
+    if (!EVP_PKEY_is_a(pkey, "EC") ||
+        EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                       &len) != 1)
+        return ossl_error("reading EC group", Err::CurveNotSupported);
+    const CurveInfo* c = curve_by_name(std::string_view(group, len));
+    if (!c) return error(Err::CurveNotSupported, "curve " + std::string(group) + " not supported");
+    return c;
+}
+
+Result<BnPtr> to_bn(ByteView be) {
+    BnPtr bn(BN_bin2bn(be.data(), static_cast<int>(be.size()), nullptr));
+    if (!bn) return ossl_error("BN_bin2bn", Err::HostMemory);
+    return bn;
+}
+
+Bytes bn_bytes(const BIGNUM* bn) {
+    Bytes out(static_cast<size_t>(BN_num_bytes(bn)));
+    BN_bn2bin(bn, out.data());
+    return out;
+}
+
+SecretBytes bn_secret(const BIGNUM* bn) {
+    SecretBytes out(static_cast<size_t>(BN_num_bytes(bn)));
+    BN_bn2bin(bn, out.data());
+    return out;
+}
+
+Result<SecretBytes> bn_secret_padded(const BIGNUM* bn, size_t width) {
+    SecretBytes out(width);
+    if (BN_bn2binpad(bn, out.data(), static_cast<int>(width)) < 0)
+        return error(Err::GeneralError, "value wider than its field");
+    return out;
+}
+
+Result<BnPtr> get_bn(EVP_PKEY* pkey, const char* name) {
+    BIGNUM* bn = nullptr;
+    if (EVP_PKEY_get_bn_param(pkey, name, &bn) != 1)
+        return ossl_error(std::string("reading ") + name, Err::KeyTypeInconsistent);
+    return BnPtr(bn);
+}
+
+Result<PkeyPtr> pkey_from_bld(const char* ossl_type, OSSL_PARAM_BLD* bld, int selection) {
+    OsslParamPtr params(OSSL_PARAM_BLD_to_param(bld));
+    if (!params) return ossl_error("building key params", Err::HostMemory);
+    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, ossl_type, nullptr));
+    EVP_PKEY* raw = nullptr;
+    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+        EVP_PKEY_fromdata(ctx.get(), &raw, selection, params.get()) != 1)
+        return ossl_error(std::string("importing ") + ossl_type + " key",
+                          Err::AttributeValueInvalid);
+    return PkeyPtr(raw);
+}
+
+Bytes der_octet_string(ByteView content) {
+    Bytes out{0x04};
+    if (content.size() < 0x80) {
+        out.push_back(static_cast<uint8_t>(content.size()));
+    } else if (content.size() < 0x100) {
+        out.push_back(0x81);
+        out.push_back(static_cast<uint8_t>(content.size()));
+    } else {
+        out.push_back(0x82);
+        out.push_back(static_cast<uint8_t>(content.size() >> 8));
+        out.push_back(static_cast<uint8_t>(content.size()));
+    }
+    out.insert(out.end(), content.begin(), content.end());
+    return out;
+}
+
+ByteView unwrap_point(ByteView in, std::span<const size_t> accepted) {
+    if (in.size() < 2 || in[0] != 0x04) return in;
+    size_t header = 2;
+    size_t len = in[1];
+    if (len == 0x81 && in.size() > 2) {
+        len = in[2];
+        header = 3;
+    } else if (len >= 0x80) {
+        return in;
+    }
+    if (header + len != in.size()) return in;
+    for (size_t a : accepted)
+        if (a == len) return in.subspan(header);
+    return in;
+}
+
+}  // namespace detail
+
+std::string_view key_type_name(KeyType t) noexcept {
+    switch (t) {
+        case KeyType::Rsa: return "RSA";
+        case KeyType::Dsa: return "DSA";
+        case KeyType::Ec: return "EC";
+        case KeyType::GenericSecret: return "GENERIC_SECRET";
+        case KeyType::Des3: return "DES3";
+        case KeyType::Aes: return "AES";
+        case KeyType::EcEdwards: return "EC_EDWARDS";
+    }
+    return "UNKNOWN";
+}
+
+bool is_symmetric(KeyType t) noexcept {
+    return t == KeyType::GenericSecret || t == KeyType::Des3 || t == KeyType::Aes;
+}
+
+namespace {
+size_t pkey_bits(KeyType type, EVP_PKEY* pkey) {
+    if (!pkey) return 0;
+    if (type == KeyType::Ec || type == KeyType::EcEdwards) {
+        auto c = detail::curve_of(pkey);
+        if (c) return (*c)->bits;
+    }
+    int bits = EVP_PKEY_get_bits(pkey);
+    return bits > 0 ? static_cast<size_t>(bits) : 0;
+}
+}  // namespace
+
+Key::Key(KeyType type, KeyPart part, SecretBytes value, PkeyPtr pkey)
+    : m_type(type), m_part(part), m_value(std::move(value)), m_pkey(std::move(pkey)) {
+    m_bits = m_pkey ? pkey_bits(m_type, m_pkey.get()) : m_value.size() * 8;
+}
+
+Key Key::secret(KeyType type, SecretBytes value) {
+    return Key(type, KeyPart::Secret, std::move(value), nullptr);
+}
+Key Key::public_key(KeyType type, PkeyPtr pkey) {
+    return Key(type, KeyPart::Public, {}, std::move(pkey));
+}
+Key Key::private_key(KeyType type, PkeyPtr pkey) {
+    return Key(type, KeyPart::Private, {}, std::move(pkey));
+}
+
+Key Key::clone() const {
+    if (m_pkey) EVP_PKEY_up_ref(m_pkey.get());
+    return Key(m_type, m_part, m_value.clone(), PkeyPtr(m_pkey.get()));
+}
+
+namespace {
+
+Result<KeyType> key_type_of(EVP_PKEY* pkey) {
+    if (EVP_PKEY_is_a(pkey, "RSA")) return KeyType::Rsa;
+    if (EVP_PKEY_is_a(pkey, "EC")) {
+        SR_TRY(detail::curve_of(pkey));  // only the curves we can express in CKA_EC_PARAMS
+        return KeyType::Ec;
+    }
+    if (EVP_PKEY_is_a(pkey, "ED25519")) return KeyType::EcEdwards;
+    if (EVP_PKEY_is_a(pkey, "DSA")) return KeyType::Dsa;
+    return error(Err::KeyTypeInconsistent, "unsupported key algorithm");
+}
+
+}  // namespace
+
+Result<Key> public_of(const Key& private_key) {
+    if (!private_key.pkey()) return error(Err::KeyTypeInconsistent, "not an asymmetric key");
+    OSSL_PARAM* params = nullptr;
+    if (EVP_PKEY_todata(private_key.pkey(), EVP_PKEY_PUBLIC_KEY, &params) != 1)
+        return ossl_error("exporting public key");
+    OsslParamPtr owned(params);
+    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, private_key.pkey(), nullptr));
+    EVP_PKEY* raw = nullptr;
+    if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+        EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) != 1)
+        return ossl_error("importing public key");
+    return Key::public_key(private_key.type(), PkeyPtr(raw));
+}
+
+Result<SecretBytes> to_pkcs8(const Key& private_key) {
+    if (private_key.part() != KeyPart::Private)
+        return error(Err::KeyTypeInconsistent, "PKCS#8 needs a private key");
+    using P8Ptr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Deleter<PKCS8_PRIV_KEY_INFO_free>>;
+    P8Ptr p8(EVP_PKEY2PKCS8(private_key.pkey()));
+    if (!p8) return ossl_error("encoding PKCS#8");
+    int len = i2d_PKCS8_PRIV_KEY_INFO(p8.get(), nullptr);
+    if (len <= 0) return ossl_error("encoding PKCS#8");
+    SecretBytes out(static_cast<size_t>(len));
+    uint8_t* p = out.data();
+    if (i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &p) != len) return ossl_error("encoding PKCS#8");
+    return out;
+}
+
+Result<Key> from_pkcs8(ByteView der) {
+    using P8Ptr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Deleter<PKCS8_PRIV_KEY_INFO_free>>;
+    const uint8_t* p = der.data();
+    P8Ptr p8(d2i_PKCS8_PRIV_KEY_INFO(nullptr, &p, static_cast<long>(der.size())));
+    if (!p8 || p != der.data() + der.size())
+        return ossl_error("parsing PKCS#8", Err::WrappedKeyInvalid);
+    PkeyPtr pkey(EVP_PKCS82PKEY(p8.get()));
+    if (!pkey) return ossl_error("decoding PKCS#8 key", Err::WrappedKeyInvalid);
+    SR_ASSIGN_OR_RETURN(KeyType type, key_type_of(pkey.get()));
+    return Key::private_key(type, std::move(pkey));
+}
+
+Result<Bytes> to_spki(const Key& key) {
+    if (!key.pkey()) return error(Err::KeyTypeInconsistent, "SPKI needs an asymmetric key");
+    // i2d_PUBKEY of a private EVP_PKEY encodes only its public half.
+    int len = i2d_PUBKEY(key.pkey(), nullptr);
+    if (len <= 0) return ossl_error("encoding SPKI");
+    Bytes out(static_cast<size_t>(len));
+    uint8_t* p = out.data();
+    if (i2d_PUBKEY(key.pkey(), &p) != len) return ossl_error("encoding SPKI");
+    return out;
+}
+
+Result<Key> from_spki(ByteView der) {
+    const uint8_t* p = der.data();
+    PkeyPtr pkey(d2i_PUBKEY(nullptr, &p, static_cast<long>(der.size())));
+    if (!pkey || p != der.data() + der.size())
+        return ossl_error("parsing SPKI", Err::PublicKeyInvalid);
+    SR_ASSIGN_OR_RETURN(KeyType type, key_type_of(pkey.get()));
+    return Key::public_key(type, std::move(pkey));
+}
+
+Result<Bytes> curve_params_der(std::string_view curve_name) {
+    const auto* c = detail::curve_by_name(curve_name);
+    if (!c) return error(Err::CurveNotSupported, "unknown curve " + std::string(curve_name));
+    return Bytes(c->oid_der.begin(), c->oid_der.end());
+}
+
+Result<std::string> curve_name_from_params(ByteView der) {
+    SR_ASSIGN_OR_RETURN(const detail::CurveInfo* c, detail::curve_by_params(der));
+    return std::string(c->name);
+}
+
+Result<std::string> curve_name_of(const Key& key) {
+    if (!key.pkey() || (key.type() != KeyType::Ec && key.type() != KeyType::EcEdwards))
+        return error(Err::KeyTypeInconsistent, "not an EC key");
+    SR_ASSIGN_OR_RETURN(const detail::CurveInfo* c, detail::curve_of(key.pkey()));
+    return std::string(c->name);
+}
+
+}  // namespace sr::crypto
