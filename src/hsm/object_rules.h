@@ -45,7 +45,14 @@ inline constexpr uint32_t kNotOnGenerate = 1u << 8;    // must not be given to C
 inline constexpr uint32_t kNotOnUnwrapDerive = 1u << 9;  // must not be given to unwrap/derive
 inline constexpr uint32_t kOnlyGenUnwrapDerive = 1u << 10;  // VALUE_LEN: not on C_CreateObject
 inline constexpr uint32_t kCopyChangeable = 1u << 11;  // C_CopyObject template may change it
+inline constexpr uint32_t kDefaultEmpty = 1u << 12;    // filled with an empty value when absent
 }  // namespace rule
+
+// When a row's attribute must be present (AttrRule::required_on).
+namespace req {
+inline constexpr uint8_t kOnCreate = 1u << 0;    // C_CreateObject
+inline constexpr uint8_t kOnGenerate = 1u << 1;  // C_GenerateKey / C_GenerateKeyPair template
+}  // namespace req
 
 // Object-class membership bits (AttrRule::classes).
 namespace clsbit {
@@ -58,10 +65,11 @@ inline constexpr uint8_t kAllKeys = kPublicKey | kPrivateKey | kSecretKey;
 inline constexpr uint8_t kStorage = kData | kCertificate | kAllKeys;
 }  // namespace clsbit
 
-// One row of the rules table. `key_types` lists the CKK_* types the attribute belongs to
-// (empty = every key type of the listed classes); `required_for` is the class mask on which
-// the attribute must be present after defaults (for the listed key types); `default_value`
-// is filled when absent (nullopt = no default).
+// One row of the rules table. A type may have several rows with disjoint scopes (e.g. CKA_VALUE
+// of a data object vs. of a secret key). `key_types` lists the CKK_* types the row applies to
+// (empty = every key type of the listed classes, and always for non-key classes);
+// `required_on` says on which calls the template must carry it (req::k*); `default_value` is
+// filled when absent (nullopt = no default; see also rule::kDefaultEmpty).
 struct AttrRule {
     AttrType type;
     std::string_view name;  // "CKA_LABEL"
@@ -69,12 +77,17 @@ struct AttrRule {
     uint8_t classes;
     std::span<const uint64_t> key_types;
     uint32_t flags;
-    uint8_t required_for;  // on Create/Unwrap/Derive/Generate after defaults and key material
+    uint8_t required_on;
     std::optional<uint64_t> default_value;  // Bool or Ulong default
 };
 
 std::span<const AttrRule> attribute_rules() noexcept;
+// The first row of the type (any scope); for names and kinds.
 const AttrRule* find_attribute_rule(AttrType t) noexcept;
+// The row that applies to an object of this class and key type (key_type ignored for
+// non-key classes), or nullptr when the object cannot have the attribute.
+const AttrRule* find_attribute_rule(uint64_t object_class, std::optional<uint64_t> key_type,
+                                    AttrType t) noexcept;
 // "CKA_LABEL", or "CKA_0x..." for unknown types.
 std::string attribute_name(AttrType t);
 
@@ -127,6 +140,8 @@ bool matches(const AttributeSet& obj, const AttributeSet& tmpl);
 // `op` is one crypto::op::k* flag; the key's CKA_SIGN / VERIFY / ENCRYPT / DECRYPT / WRAP /
 // UNWRAP / DERIVE must be true, else KeyFunctionNotPermitted.
 Status check_key_usage(const AttributeSet& key, uint32_t op);
+// CKA_ALLOWED_MECHANISMS, when present, must list `mechanism` (else MechanismInvalid).
+Status check_mechanism_allowed(const AttributeSet& key, uint64_t mechanism);
 
 // C_WrapKey: KeyUnextractable when the key is not extractable; KeyNotWrappable when it has
 // CKA_WRAP_WITH_TRUSTED and the wrapping key is not CKA_TRUSTED.

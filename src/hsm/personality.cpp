@@ -1,51 +1,115 @@
+// Firmware personalities: versions, generations, form factors and auth types.
+// Roles, names and lockout live in roles.cpp; slot strings and cloning direction in
+// slot_strings.cpp.
 #include "hsm/personality.h"
 
-// Skeleton: replaced by the personality tables.
-namespace sr::hsm {
+#include <charconv>
 
-Result<FirmwareVersion> FirmwareVersion::parse(std::string_view) {
-    return error(Err::NotImplemented, "FirmwareVersion::parse");
+namespace sr::hsm {
+namespace {
+
+constexpr FirmwareVersion kFirstPpso{6, 22, 0};
+
+Result<uint32_t> parse_part(std::string_view part, std::string_view whole) {
+    uint32_t v = 0;
+    const char* end = part.data() + part.size();
+    auto [ptr, ec] = std::from_chars(part.data(), end, v);
+    if (part.empty() || part.size() > 9 || ec != std::errc{} || ptr != end) {
+        return error(Err::ArgumentsBad, "bad firmware version '" + std::string(whole) +
+                                            "': expected MAJOR.MINOR[.PATCH] in decimal");
+    }
+    return v;
 }
+
+}  // namespace
+
+Result<FirmwareVersion> FirmwareVersion::parse(std::string_view text) {
+    FirmwareVersion fw;
+    uint32_t* parts[] = {&fw.major, &fw.minor, &fw.patch};
+    size_t count = 0;
+    std::string_view rest = text;
+    while (true) {
+        const size_t dot = rest.find('.');
+        const std::string_view part = rest.substr(0, dot);
+        if (count == 3) {
+            return error(Err::ArgumentsBad, "bad firmware version '" + std::string(text) +
+                                                "': at most three numbers");
+        }
+        SR_ASSIGN_OR_RETURN(*parts[count], parse_part(part, text));
+        ++count;
+        if (dot == std::string_view::npos) break;
+        rest.remove_prefix(dot + 1);
+    }
+    if (count < 2) {
+        return error(Err::ArgumentsBad, "bad firmware version '" + std::string(text) +
+                                            "': expected MAJOR.MINOR[.PATCH]");
+    }
+    return fw;
+}
+
 std::string FirmwareVersion::to_string() const {
     return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
 }
+
 Generation generation(const FirmwareVersion& fw) noexcept {
     if (fw.major >= 7) return Generation::Luna7;
-    if (fw.major == 6 && fw.minor >= 22) return Generation::Ppso;
+    if (fw >= kFirstPpso) return Generation::Ppso;
     return Generation::PrePpso;
 }
-std::string_view generation_name(Generation) noexcept { return "?"; }
-std::string_view form_factor_name(FormFactor) noexcept { return "?"; }
-Result<FormFactor> parse_form_factor(std::string_view) { return error(Err::NotImplemented); }
-std::string_view auth_type_name(AuthType) noexcept { return "?"; }
-Result<AuthType> parse_auth_type(std::string_view) { return error(Err::NotImplemented); }
-store::RoleId to_role_id(Role) noexcept { return store::RoleId::HsmSo; }
-Role from_role_id(store::RoleId) noexcept { return Role::HsmSo; }
-bool is_hsm_role(Role) noexcept { return false; }
-std::string_view role_display_name(Role) noexcept { return "?"; }
-std::string_view role_short_name(Role) noexcept { return "?"; }
-std::span<const Role> partition_roles(const FirmwareVersion&) noexcept { return {}; }
-std::span<const Role> hsm_roles(const FirmwareVersion&) noexcept { return {}; }
-Result<Role> resolve_role_name(Generation, std::string_view, bool) {
-    return error(Err::NotImplemented);
+
+std::string_view generation_name(Generation g) noexcept {
+    switch (g) {
+        case Generation::PrePpso: return "pre-PPSO";
+        case Generation::Ppso: return "PPSO";
+        case Generation::Luna7: return "Luna 7";
+    }
+    return "?";
 }
-Result<Role> role_from_user_type(const FirmwareVersion&, uint64_t, bool) {
-    return error(Err::NotImplemented);
+
+namespace {
+struct FormFactorName {
+    FormFactor value;
+    std::string_view name;
+};
+constexpr FormFactorName kFormFactors[] = {{FormFactor::Network, "network"},
+                                           {FormFactor::Pcie, "pcie"},
+                                           {FormFactor::Usb, "usb"},
+                                           {FormFactor::Backup, "backup"}};
+}  // namespace
+
+std::string_view form_factor_name(FormFactor f) noexcept {
+    for (const auto& e : kFormFactors) {
+        if (e.value == f) return e.name;
+    }
+    return "?";
 }
-uint64_t user_type_of(Role) noexcept { return 0; }
-std::span<const LockoutRule> lockout_rules() noexcept { return {}; }
-const LockoutRule& lockout_rule(Role) noexcept {
-    static const LockoutRule kNone{Role::HsmSo, 3, std::nullopt, LockoutAction::ZeroizeHsm};
-    return kNone;
+
+Result<FormFactor> parse_form_factor(std::string_view name) {
+    for (const auto& e : kFormFactors) {
+        if (e.name == name) return e.value;
+    }
+    return error(Err::ArgumentsBad, "unknown form factor '" + std::string(name) +
+                                        "' (expected network, pcie, usb or backup)");
 }
-uint32_t lockout_threshold(Role, const std::map<uint32_t, uint64_t>&) { return 10; }
-Status check_password_length(size_t) { return error(Err::NotImplemented); }
-Status check_clone_direction(const CloneEndpoint&, const CloneEndpoint&) {
-    return error(Err::NotImplemented);
+
+std::string_view auth_type_name(AuthType a) noexcept {
+    return a == AuthType::Password ? "password" : "ped";
 }
-std::string slot_configuration(const SlotIdentity&) { return {}; }
-std::string model_name(const SlotIdentity&) { return {}; }
-std::string slot_description(const SlotIdentity&) { return {}; }
-std::string slot_set_description(const SlotIdentity&) { return {}; }
+
+Result<AuthType> parse_auth_type(std::string_view name) {
+    if (name == "password") return AuthType::Password;
+    if (name == "ped") return AuthType::Ped;
+    return error(Err::ArgumentsBad,
+                 "unknown auth type '" + std::string(name) + "' (expected password or ped)");
+}
+
+Status check_password_length(size_t length) {
+    if (length < kMinPasswordLength || length > kMaxPasswordLength) {
+        return error(Err::PinLenRange, "a password must be " + std::to_string(kMinPasswordLength) +
+                                           " to " + std::to_string(kMaxPasswordLength) +
+                                           " characters long (got " + std::to_string(length) + ")");
+    }
+    return Status::ok();
+}
 
 }  // namespace sr::hsm

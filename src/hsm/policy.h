@@ -28,6 +28,7 @@ struct PolicyDef {
     PolicyKind kind;
     uint64_t min_value = 0;                 // Number policies: the floor
     FirmwareVersion min_firmware = {0, 0, 0};  // first firmware that has the policy
+    int64_t exclusive_with = -1;  // id of a policy that may not be on at the same time (-1: none)
 };
 
 // Partition-level (CONTAINER_CONFIG_*) and HSM-level (HSM_CONFIG_*) tables, ascending by id.
@@ -38,6 +39,8 @@ bool applies_to(const PolicyDef& def, const FirmwareVersion& fw) noexcept;
 // The defaults of every policy of `table` that applies to `fw`.
 std::map<uint32_t, uint64_t> default_policy_values(std::span<const PolicyDef> table,
                                                    const FirmwareVersion& fw);
+// HSM policy defaults for a device: as the table, with 0 (PIN) / 1 (PED) from the auth type.
+std::map<uint32_t, uint64_t> default_hsm_policy_values(const FirmwareVersion& fw, AuthType auth);
 
 // Well-known ids.
 namespace policy {
