@@ -55,7 +55,7 @@ TEST_F(StoreKill, KilledWriterLeavesWholeBatchesAndAllAcknowledgedOnes) {
     }
     uint64_t next_batch = 0;
     int64_t last_acked = -1;
-    for (int round = 0; round < 4; ++round) {
+    for (int round = 0; round < 8; ++round) {
         int fds[2];
         ASSERT_EQ(::pipe(fds), 0);
         pid_t child = ::fork();
@@ -66,11 +66,14 @@ TEST_F(StoreKill, KilledWriterLeavesWholeBatchesAndAllAcknowledgedOnes) {
         }
         ::close(fds[1]);
         // Let it run a varying number of batches, then kill it mid-stride.
-        const int wait_for = 8 + round * 7;
+        const int wait_for = 5 + round * 3;
         uint64_t b = 0;
         for (int seen = 0; seen < wait_for && ::read(fds[0], &b, sizeof b) == sizeof b; ++seen) {
             last_acked = static_cast<int64_t>(b);
         }
+        // Jitter so the kill lands in different phases of a transaction (building, writing the
+        // WAL, syncing, checkpointing), not always right after an acknowledgement.
+        ::usleep(static_cast<useconds_t>((round * 1733) % 5000));
         ::kill(child, SIGKILL);
         int status = 0;
         ::waitpid(child, &status, 0);
