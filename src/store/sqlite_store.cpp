@@ -61,13 +61,14 @@ Status in_write_txn(Db& db, const std::function<Status()>& fn) {
     return db.exec("COMMIT");
 }
 
-Status durable_pragmas(Db& db) {
+Status durable_pragmas(Db& db, SyncMode sync) {
     SR_ASSIGN_OR_RETURN(auto mode, db.query_text("PRAGMA journal_mode = WAL"));
     if (!mode || *mode != "wal") {
         return error(Err::StoreIo, "cannot switch the store to WAL mode (got '" +
                                        mode.value_or("nothing") + "')");
     }
-    return db.exec("PRAGMA synchronous = FULL");
+    return db.exec(sync == SyncMode::Full ? "PRAGMA synchronous = FULL"
+                                          : "PRAGMA synchronous = NORMAL");
 }
 
 Result<std::unique_ptr<Db>> connect(const std::filesystem::path& path, const std::string& vfs,
@@ -248,7 +249,7 @@ Result<std::unique_ptr<Db>> open_existing(const std::filesystem::path& path,
     if (version > kSchemaVersion) {
         return schema::migrate(*db, version, kSchemaVersion, schema::migrations());
     }
-    SR_TRY(durable_pragmas(*db));
+    SR_TRY(durable_pragmas(*db, options.sync));
     if (version < kSchemaVersion) {
         SR_TRY(in_write_txn(*db, [&] {
             return schema::migrate(*db, version, kSchemaVersion, schema::migrations());

@@ -157,10 +157,16 @@ public:
     virtual Status append_audit(AuditRecord rec) = 0;
 };
 
+// How hard a commit waits for the disk. Full (the default) survives a killed process and a
+// power cut; Normal survives only a killed process. Normal exists for benchmarks to measure the
+// difference — devices always run Full.
+enum class SyncMode : uint8_t { Full, Normal };
+
 struct StoreOptions {
     // SQLite VFS name; empty = default. Tests use the fault-injecting VFS (store/fault_vfs.h).
     std::string vfs;
     bool create_if_missing = false;
+    SyncMode sync = SyncMode::Full;
 };
 
 class Store {
