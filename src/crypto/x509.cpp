@@ -56,8 +56,8 @@ Result<Bytes> encode_der(X509* x509) {
 }
 
 detail::GeneralNamesPtr subject_alt_names(const X509* x509) {
-    auto* raw = static_cast<GENERAL_NAMES*>(
-        X509_get_ext_d2i(x509, NID_subject_alt_name, nullptr, nullptr));
+    auto* raw =
+        static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x509, NID_subject_alt_name, nullptr, nullptr));
     ossl_clear_errors();
     return detail::GeneralNamesPtr(raw);
 }
@@ -126,7 +126,9 @@ std::string Certificate::pem() const {
     return std::string(data, static_cast<size_t>(len));
 }
 
-std::string Certificate::subject_cn() const { return name_entry(get(), NID_commonName); }
+std::string Certificate::subject_cn() const {
+    return name_entry(get(), NID_commonName);
+}
 std::string Certificate::subject_serial_number() const {
     return name_entry(get(), NID_serialNumber);
 }
@@ -136,8 +138,8 @@ std::string Certificate::subject_organization() const {
 
 std::string Certificate::serial_hex() const {
     const ASN1_INTEGER* serial = X509_get0_serialNumber(get());
-    return to_hex(ByteView(ASN1_STRING_get0_data(serial),
-                           static_cast<size_t>(ASN1_STRING_length(serial))));
+    return to_hex(
+        ByteView(ASN1_STRING_get0_data(serial), static_cast<size_t>(ASN1_STRING_length(serial))));
 }
 
 std::string Certificate::fingerprint_sha256() const {
@@ -160,9 +162,13 @@ PkeyPtr Certificate::public_key() const {
 TimePoint Certificate::not_before() const {
     return detail::to_time_point(X509_get0_notBefore(get()));
 }
-TimePoint Certificate::not_after() const { return detail::to_time_point(X509_get0_notAfter(get())); }
+TimePoint Certificate::not_after() const {
+    return detail::to_time_point(X509_get0_notAfter(get()));
+}
 
-bool Certificate::is_ca() const { return (X509_get_extension_flags(get()) & EXFLAG_CA) != 0; }
+bool Certificate::is_ca() const {
+    return (X509_get_extension_flags(get()) & EXFLAG_CA) != 0;
+}
 
 std::vector<std::string> Certificate::san_dns_names() const {
     std::vector<std::string> out;

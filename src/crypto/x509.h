@@ -48,7 +48,7 @@ Result<PkeyPtr> public_key_from_der(ByteView spki);
 // An immutable parsed X.509 certificate together with its exact DER encoding. Copies share the
 // underlying X509 (reference-counted); const use is safe from several threads.
 class Certificate final {
-public:
+  public:
     // CertificateInvalid for empty, truncated, trailing-garbage or otherwise malformed input.
     static Result<Certificate> from_der(ByteView der);
     // The first certificate of a PEM text ("-----BEGIN CERTIFICATE-----").
@@ -89,7 +89,7 @@ public:
     // Borrowed; valid while this Certificate lives. For OpenSSL calls only (e.g. TLS contexts).
     X509* get() const noexcept { return m_x509.get(); }
 
-private:
+  private:
     Certificate(X509Ptr x509, Bytes der) : m_x509(std::move(x509)), m_der(std::move(der)) {}
     X509Ptr m_x509;
     Bytes m_der;
@@ -126,8 +126,8 @@ inline constexpr std::chrono::days kDeviceCertValidity{365 * 20 + 5};  // 20 yea
 // CN "<model> <serial>", serialNumber=<serial>, O=Strongroom; KU digitalSignature+keyAgreement,
 // CA:FALSE, device-info extension; 20 years; signed by `issuer` (ECDSA-SHA384 for a P-384 CA).
 Result<Certificate> issue_device_certificate(const CertificateAuthority& issuer,
-                                             EVP_PKEY* device_public,
-                                             const DeviceProfile& profile, TimePoint now);
+                                             EVP_PKEY* device_public, const DeviceProfile& profile,
+                                             TimePoint now);
 // Reads the profile back from a device certificate; CertificateInvalid if it is not one.
 Result<DeviceProfile> device_profile_of(const Certificate& cert);
 
@@ -146,8 +146,8 @@ struct TlsCertOptions {
 // digitalSignature, extendedKeyUsage serverAuth or clientAuth, SAN when names are given.
 // ArgumentsBad for an unparseable IP address or an empty name.
 Result<Certificate> issue_tls_certificate(const CertificateAuthority& issuer,
-                                          EVP_PKEY* subject_public,
-                                          const TlsCertOptions& options, TimePoint now);
+                                          EVP_PKEY* subject_public, const TlsCertOptions& options,
+                                          TimePoint now);
 // The same profile signed by its own key (NTLS-style pinned server.pem / client certificates).
 Result<Certificate> self_signed_tls_certificate(EVP_PKEY* key, const TlsCertOptions& options,
                                                 TimePoint now);
@@ -185,7 +185,7 @@ Status identity_verify(const Certificate& signer, ByteView data, ByteView signat
 // The factory's root CA: what the manufacturer keeps in its factory folder
 // (root.pem 0644, root-key.pem 0600). Move-only; const use is thread-safe.
 class ManufacturerRoot final {
-public:
+  public:
     static constexpr std::string_view kCertFile = "root.pem";
     static constexpr std::string_view kKeyFile = "root-key.pem";
 
@@ -204,7 +204,7 @@ public:
     Result<Certificate> issue_device(Env& env, EVP_PKEY* device_public,
                                      const DeviceProfile& profile) const;
 
-private:
+  private:
     explicit ManufacturerRoot(CertificateAuthority ca) : m_ca(std::move(ca)) {}
     CertificateAuthority m_ca;
 };

@@ -29,7 +29,9 @@ using EncoderCtxPtr = std::unique_ptr<OSSL_ENCODER_CTX, Deleter<OSSL_ENCODER_CTX
 using DecoderCtxPtr = std::unique_ptr<OSSL_DECODER_CTX, Deleter<OSSL_DECODER_CTX_free>>;
 
 struct SequenceAnyFree {
-    void operator()(ASN1_SEQUENCE_ANY* s) const noexcept { sk_ASN1_TYPE_pop_free(s, ASN1_TYPE_free); }
+    void operator()(ASN1_SEQUENCE_ANY* s) const noexcept {
+        sk_ASN1_TYPE_pop_free(s, ASN1_TYPE_free);
+    }
 };
 using SequenceAnyPtr = std::unique_ptr<ASN1_SEQUENCE_ANY, SequenceAnyFree>;
 

@@ -22,7 +22,7 @@ struct SubjectSpec {
 };
 
 class CertBuilder final {
-public:
+  public:
     // `issuer` null means self-signed: the new certificate is its own issuer.
     static Result<CertBuilder> start(const Certificate* issuer, EVP_PKEY* subject_public,
                                      const SubjectSpec& subject, TimePoint now,
@@ -35,7 +35,7 @@ public:
                                  const std::vector<std::string>& ips);
     Result<Certificate> sign(EVP_PKEY* issuer_key);
 
-private:
+  private:
     CertBuilder(X509Ptr x509, X509* issuer) : m_x509(std::move(x509)), m_issuer(issuer) {}
     X509* issuer_cert() const { return m_issuer != nullptr ? m_issuer : m_x509.get(); }
 
@@ -57,9 +57,9 @@ Result<X509NamePtr> build_name(const SubjectSpec& spec) {
         if (X509_NAME_add_entry_by_NID(name.get(), nid, MBSTRING_UTF8,
                                        reinterpret_cast<const unsigned char*>(value->data()),
                                        static_cast<int>(value->size()), -1, 0) != 1)
-            return ossl_error(std::string("subject ") + OBJ_nid2sn(nid) + " \"" + *value +
-                                  "\" is not acceptable",
-                              Err::ArgumentsBad);
+            return ossl_error(
+                std::string("subject ") + OBJ_nid2sn(nid) + " \"" + *value + "\" is not acceptable",
+                Err::ArgumentsBad);
     }
     return name;
 }
@@ -95,9 +95,8 @@ Result<CertBuilder> CertBuilder::start(const Certificate* issuer, EVP_PKEY* subj
     X509Ptr x509(X509_new());
     if (!x509 || X509_set_version(x509.get(), X509_VERSION_3) != 1 ||
         X509_set_subject_name(x509.get(), name.get()) != 1 ||
-        X509_set_issuer_name(x509.get(), issuer != nullptr
-                                             ? X509_get_subject_name(issuer->get())
-                                             : name.get()) != 1 ||
+        X509_set_issuer_name(x509.get(), issuer != nullptr ? X509_get_subject_name(issuer->get())
+                                                           : name.get()) != 1 ||
         X509_set_pubkey(x509.get(), subject_public) != 1)
         return ossl_error("building certificate");
     SR_TRY(set_random_serial(x509.get()));
@@ -172,7 +171,8 @@ Result<detail::X509ExtensionPtr> device_info_extension(const DeviceProfile& p) {
     for (const std::string* field : {&p.form_factor, &p.firmware}) {
         detail::Asn1TypePtr t(ASN1_TYPE_new());
         detail::Asn1StringPtr s(ASN1_UTF8STRING_new());
-        if (!t || !s || ASN1_STRING_set(s.get(), field->data(), static_cast<int>(field->size())) != 1)
+        if (!t || !s ||
+            ASN1_STRING_set(s.get(), field->data(), static_cast<int>(field->size())) != 1)
             return ossl_error("device-info");
         ASN1_TYPE_set(t.get(), V_ASN1_UTF8STRING, s.release());
         if (sk_ASN1_TYPE_push(seq.get(), t.get()) <= 0) return ossl_error("device-info");
@@ -192,10 +192,10 @@ Result<detail::X509ExtensionPtr> device_info_extension(const DeviceProfile& p) {
 
 Result<Certificate> build_tls(const CertificateAuthority* issuer, EVP_PKEY* subject_public,
                               EVP_PKEY* signing_key, const TlsCertOptions& o, TimePoint now) {
-    SR_ASSIGN_OR_RETURN(CertBuilder b,
-                        CertBuilder::start(issuer != nullptr ? &issuer->certificate : nullptr,
-                                           subject_public, {o.common_name, o.organization, {}},
-                                           now, o.validity));
+    SR_ASSIGN_OR_RETURN(
+        CertBuilder b,
+        CertBuilder::start(issuer != nullptr ? &issuer->certificate : nullptr, subject_public,
+                           {o.common_name, o.organization, {}}, now, o.validity));
     SR_TRY(b.add(NID_basic_constraints, "critical,CA:FALSE"));
     SR_TRY(b.add(NID_key_usage, "critical,digitalSignature"));
     SR_TRY(b.add(NID_ext_key_usage, o.role == TlsRole::Server ? "serverAuth" : "clientAuth"));
@@ -207,9 +207,9 @@ Result<Certificate> build_tls(const CertificateAuthority* issuer, EVP_PKEY* subj
 
 Result<CertificateAuthority> create_self_signed_ca(const CaOptions& o, TimePoint now) {
     SR_ASSIGN_OR_RETURN(PkeyPtr key, generate_ec_key(o.curve));
-    SR_ASSIGN_OR_RETURN(CertBuilder b, CertBuilder::start(nullptr, key.get(),
-                                                          {o.common_name, o.organization, {}},
-                                                          now, o.validity));
+    SR_ASSIGN_OR_RETURN(CertBuilder b,
+                        CertBuilder::start(nullptr, key.get(), {o.common_name, o.organization, {}},
+                                           now, o.validity));
     SR_TRY(b.add(NID_basic_constraints, "critical,CA:TRUE"));
     SR_TRY(b.add(NID_key_usage, "critical,keyCertSign,cRLSign"));
     SR_ASSIGN_OR_RETURN(Certificate cert, b.sign(key.get()));
@@ -217,15 +217,15 @@ Result<CertificateAuthority> create_self_signed_ca(const CaOptions& o, TimePoint
 }
 
 Result<Certificate> issue_device_certificate(const CertificateAuthority& issuer,
-                                             EVP_PKEY* device_public,
-                                             const DeviceProfile& p, TimePoint now) {
+                                             EVP_PKEY* device_public, const DeviceProfile& p,
+                                             TimePoint now) {
     if (p.model.empty() || p.serial.empty() || p.form_factor.empty() || p.firmware.empty())
         return error(Err::ArgumentsBad,
                      "device certificate needs model, serial, form factor and firmware");
     SR_ASSIGN_OR_RETURN(CertBuilder b,
                         CertBuilder::start(&issuer.certificate, device_public,
-                                           {p.model + " " + p.serial, "Strongroom", p.serial},
-                                           now, kDeviceCertValidity));
+                                           {p.model + " " + p.serial, "Strongroom", p.serial}, now,
+                                           kDeviceCertValidity));
     SR_TRY(b.add(NID_basic_constraints, "critical,CA:FALSE"));
     SR_TRY(b.add(NID_key_usage, "critical,digitalSignature,keyAgreement"));
     SR_ASSIGN_OR_RETURN(auto info, device_info_extension(p));

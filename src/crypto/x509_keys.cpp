@@ -52,8 +52,8 @@ bool has_private_part(EVP_PKEY* key) {
 Result<SecretBytes> encode_private(EVP_PKEY* key, const char* format) {
     if (key == nullptr || !has_private_part(key))
         return error(Err::KeyFunctionNotPermitted, "not a private key");
-    detail::EncoderCtxPtr ctx(OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_KEYPAIR, format,
-                                                            "PrivateKeyInfo", nullptr));
+    detail::EncoderCtxPtr ctx(
+        OSSL_ENCODER_CTX_new_for_pkey(key, EVP_PKEY_KEYPAIR, format, "PrivateKeyInfo", nullptr));
     if (!ctx || OSSL_ENCODER_CTX_get_num_encoders(ctx.get()) == 0)
         return ossl_error("no PKCS#8 encoder for this key");
     unsigned char* data = nullptr;
@@ -108,10 +108,18 @@ Result<EcCurve> ec_curve_of(EVP_PKEY* key) {
     return info->curve;
 }
 
-Result<SecretBytes> private_key_to_pem(EVP_PKEY* key) { return encode_private(key, "PEM"); }
-Result<SecretBytes> private_key_to_der(EVP_PKEY* key) { return encode_private(key, "DER"); }
-Result<PkeyPtr> private_key_from_pem(ByteView pem) { return decode_private(pem, "PEM"); }
-Result<PkeyPtr> private_key_from_der(ByteView der) { return decode_private(der, "DER"); }
+Result<SecretBytes> private_key_to_pem(EVP_PKEY* key) {
+    return encode_private(key, "PEM");
+}
+Result<SecretBytes> private_key_to_der(EVP_PKEY* key) {
+    return encode_private(key, "DER");
+}
+Result<PkeyPtr> private_key_from_pem(ByteView pem) {
+    return decode_private(pem, "PEM");
+}
+Result<PkeyPtr> private_key_from_der(ByteView der) {
+    return decode_private(der, "DER");
+}
 
 Result<Bytes> public_key_to_der(EVP_PKEY* key) {
     if (key == nullptr) return error(Err::ArgumentsBad, "no key");
@@ -177,8 +185,8 @@ Status identity_verify(EVP_PKEY* public_key, ByteView data, ByteView signature) 
     auto n = static_cast<size_t>((EVP_PKEY_get_bits(public_key) + 7) / 8);
     if (signature.size() != 2 * n)
         return error(Err::SignatureInvalid, "identity signature has length " +
-                                                std::to_string(signature.size()) +
-                                                ", expected " + std::to_string(2 * n));
+                                                std::to_string(signature.size()) + ", expected " +
+                                                std::to_string(2 * n));
     ossl_clear_errors();
     BnPtr r(BN_bin2bn(signature.data(), static_cast<int>(n), nullptr));
     BnPtr s(BN_bin2bn(signature.data() + n, static_cast<int>(n), nullptr));

@@ -13,17 +13,19 @@ using X509StackPtr = std::unique_ptr<STACK_OF(X509), StackFree>;
 
 Status rejected(const Certificate& leaf, std::string why) {
     std::string cn = leaf.subject_cn();
-    return error(Err::CertificateInvalid,
-                 "certificate \"" + (cn.empty() ? std::string("?") : cn) + "\" rejected: " +
-                     std::move(why));
+    return error(Err::CertificateInvalid, "certificate \"" + (cn.empty() ? std::string("?") : cn) +
+                                              "\" rejected: " + std::move(why));
 }
 
 int openssl_purpose(CertPurpose p) {
     switch (p) {
-        case CertPurpose::TlsServer: return X509_PURPOSE_SSL_SERVER;
-        case CertPurpose::TlsClient: return X509_PURPOSE_SSL_CLIENT;
+        case CertPurpose::TlsServer:
+            return X509_PURPOSE_SSL_SERVER;
+        case CertPurpose::TlsClient:
+            return X509_PURPOSE_SSL_CLIENT;
         case CertPurpose::DeviceIdentity:
-        case CertPurpose::Any: return 0;  // checked by us, or not at all
+        case CertPurpose::Any:
+            return 0;  // checked by us, or not at all
     }
     return 0;
 }

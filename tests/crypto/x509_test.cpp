@@ -1,11 +1,10 @@
 #include "crypto/x509.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <openssl/obj_mac.h>
 #include <openssl/x509v3.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <string>
@@ -22,7 +21,7 @@ using std::chrono::hours;
 
 // A private temporary folder per test, safe under ctest -j.
 class TempDir final {
-public:
+  public:
     TempDir() {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
         m_path = fs::temp_directory_path() /
@@ -37,7 +36,7 @@ public:
     }
     const fs::path& path() const { return m_path; }
 
-private:
+  private:
     static inline int s_count = 0;
     fs::path m_path;
 };
@@ -66,7 +65,7 @@ mode_t file_mode(const fs::path& p) {
 }
 
 class IdentityTest : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override {
         auto root = ManufacturerRoot::create(env, "Test Factory");
         ASSERT_TRUE(root.is_ok()) << root.status().to_string();
@@ -76,7 +75,7 @@ protected:
 
     PosixEnv env;
 
-private:
+  private:
     std::optional<ManufacturerRoot> m_root;
 };
 
@@ -162,9 +161,9 @@ TEST_F(IdentityTest, RootSaveLoadRoundTripsWithFileModes) {
     ASSERT_TRUE(loaded.is_ok()) << loaded.status().to_string();
     EXPECT_EQ(loaded->certificate().fingerprint_sha256(),
               root().certificate().fingerprint_sha256());
-    EXPECT_EQ(EVP_PKEY_eq(loaded->authority().private_key.get(),
-                          root().authority().private_key.get()),
-              1);
+    EXPECT_EQ(
+        EVP_PKEY_eq(loaded->authority().private_key.get(), root().authority().private_key.get()),
+        1);
     // The loaded root issues certificates the original root's certificate accepts.
     Device d = make_device(*loaded, env);
     EXPECT_TRUE(verify_certificate(d.cert, root().certificate(), env.now()).is_ok());
@@ -189,7 +188,8 @@ TEST_F(IdentityTest, LoadRefusesKeyOfAnotherRoot) {
 TEST_F(IdentityTest, LoadRefusesGarbageCertificate) {
     TempDir dir;
     ASSERT_TRUE(root().save(env, dir.path()).is_ok());
-    ASSERT_TRUE(env.write_file_atomic(dir.path() / "root.pem", as_bytes("not a cert"), 0644).is_ok());
+    ASSERT_TRUE(
+        env.write_file_atomic(dir.path() / "root.pem", as_bytes("not a cert"), 0644).is_ok());
     EXPECT_EQ(ManufacturerRoot::load(env, dir.path()).code(), Err::CertificateInvalid);
 }
 
@@ -260,8 +260,7 @@ TEST_F(IdentityTest, ForeignRootIsRefused) {
     Device d = make_device(foreign, env);
     Status s = verify_chain(d.cert.der(), root().certificate().der(), env.now());
     EXPECT_EQ(s.code(), Err::CertificateInvalid);
-    EXPECT_NE(s.message().find("not issued by the trusted root"), std::string::npos)
-        << s.message();
+    EXPECT_NE(s.message().find("not issued by the trusted root"), std::string::npos) << s.message();
 }
 
 TEST_F(IdentityTest, SameNameDifferentRootIsRefused) {
@@ -423,9 +422,8 @@ TEST_F(IdentityTest, RootKeySignsWithP384) {
 // ---- TLS
 
 TEST_F(IdentityTest, TlsServerCertificateCarriesTheRequestedNames) {
-    auto ca = create_self_signed_ca({"Strongroom Appliance CA", "Strongroom", EcCurve::P256,
-                                     days(3650)},
-                                    env.now());
+    auto ca = create_self_signed_ca(
+        {"Strongroom Appliance CA", "Strongroom", EcCurve::P256, days(3650)}, env.now());
     ASSERT_TRUE(ca.is_ok()) << ca.status().to_string();
     auto key = *generate_ec_key(EcCurve::P256);
     TlsCertOptions o;
