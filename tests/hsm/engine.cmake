@@ -1,1 +1,4 @@
-# Engine tests
+# Engine tests: Device / LocalDevice through the interface, device folder, factory.
+sr_add_test(hsm_engine_test
+  device_lifecycle_test.cpp)
+target_link_libraries(hsm_engine_test PRIVATE sr_hsm)

@@ -1,0 +1,296 @@
+// LocalDevice: object create / copy / destroy / attributes / search, and the sealing of token
+// objects on their way to and from the store (docs/design/key-hierarchy.md).
+#include <algorithm>
+
+#include "crypto/primitives.h"
+#include "hsm/key_attributes.h"
+#include "hsm/local_device.h"
+#include "hsm/sealing.h"
+
+namespace sr::hsm {
+namespace {
+
+// Template attributes the store answers from its indexes; anything else filters afterwards.
+constexpr AttrType kIndexed[] = {attr::kClass, attr::kKeyType, attr::kLabel, attr::kId,
+                                 attr::kOuid};
+
+bool is_indexed(AttrType t) {
+    return std::find(std::begin(kIndexed), std::end(kIndexed), t) != std::end(kIndexed);
+}
+
+Bytes bytes_of(const AttributeSet& a, AttrType t) {
+    auto v = a.get(t);
+    return v ? Bytes(v->begin(), v->end()) : Bytes{};
+}
+
+}  // namespace
+
+void LocalDevice::forget_cached(PartitionRuntime& rt, ObjectHandle h) {
+    MutexLock lock(rt.mu);
+    ++rt.epoch;
+    rt.token_cache.erase(h);
+}
+
+void LocalDevice::drop_session_objects(PartitionRuntime& rt, std::optional<SessionId> session,
+                                       std::optional<AppId> private_of_app) {
+    MutexLock lock(rt.mu);
+    for (auto it = rt.session_objects.begin(); it != rt.session_objects.end();) {
+        const auto& o = *it->second;
+        bool drop = (session && o.owner_session() == *session) ||
+                    (private_of_app && o.owner_app() == *private_of_app && o.is_private());
+        it = drop ? rt.session_objects.erase(it) : std::next(it);
+    }
+}
+
+Result<store::ObjectRecord> LocalDevice::to_record(const PartitionRuntime& rt,
+                                                   const AttributeSet& attrs, uint64_t handle) {
+    store::ObjectRecord rec;
+    rec.handle = handle;
+    rec.partition_id = rt.id;
+    rec.ouid = bytes_of(attrs, attr::kOuid);
+    rec.object_class = attrs.get_ulong(attr::kClass).value_or(cls::kData);
+    if (auto kt = attrs.get_ulong(attr::kKeyType)) rec.key_type = *kt;
+    rec.label = bytes_of(attrs, attr::kLabel);
+    rec.id = bytes_of(attrs, attr::kId);
+    rec.is_private = attrs.flag(attr::kPrivate, true);
+    rec.attrs = encode_attributes(attrs.plain_values());
+    SR_ASSIGN_OR_RETURN(rec.sealed_attrs,
+                        sealing::seal_attributes(rt.storage_key, rt.id, rec.ouid,
+                                                 attrs.secret_values()));
+    rec.size_bytes = rec.attrs.size() + rec.sealed_attrs.size();
+    return rec;
+}
+
+Status LocalDevice::check_object_write(const ObjectContext& ctx, const AttributeSet& attrs) const {
+    const bool token = attrs.flag(attr::kToken, false);
+    if (token && !ctx.session->read_write())
+        return error(Err::SessionReadOnly, "token objects need a read-write session");
+    if (attrs.flag(attr::kPrivate, true) && !ctx.user())
+        return error(Err::UserNotLoggedIn, "private objects need the Crypto Officer or User");
+    // The Crypto User uses objects but does not manage token objects (luna-reference §4.1).
+    if (token && ctx.login == Role::CryptoUser)
+        return error(Err::UserNotAuthorized, "the Crypto User may not change token objects");
+    return {};
+}
+
+Result<ObjectHandle> LocalDevice::store_new_object(const ObjectContext& ctx, AttributeSet attrs) {
+    SR_TRY(check_object_write(ctx, attrs));
+    SR_ASSIGN_OR_RETURN(Bytes ouid, crypto::random_public(sealing::kOuidBytes));
+    attrs.set_bytes(attr::kOuid, ouid);
+    classify_secrets(attrs);
+    PartitionRuntime& rt = *ctx.runtime;
+    if (!attrs.flag(attr::kToken, false)) {
+        ObjectHandle h = m_next_session_object.fetch_add(1);
+        auto obj = std::make_shared<const LoadedObject>(h, std::move(attrs), false,
+                                                        ctx.session->app(), ctx.session->id());
+        MutexLock lock(rt.mu);
+        rt.session_objects.emplace(h, std::move(obj));
+        return h;
+    }
+    SR_ASSIGN_OR_RETURN(store::ObjectRecord rec, to_record(rt, attrs, 0));
+    uint64_t handle = 0;
+    if (Status st_ = m_store->write([&](store::Txn& txn) -> Status {
+        SR_ASSIGN_OR_RETURN(handle, txn.insert_object(rec));
+        return {};
+    }); !st_) return st_;
+    if (handle >= kSessionHandleBase)
+        return error(Err::DeviceMemory, "token object handles exhausted");
+    auto obj = std::make_shared<const LoadedObject>(handle, std::move(attrs), true, 0, 0);
+    MutexLock lock(rt.mu);
+    rt.token_cache.emplace(handle, std::move(obj));
+    return handle;
+}
+
+Result<ObjectPtr> LocalDevice::load_object(const ObjectContext& ctx, ObjectHandle h) {
+    PartitionRuntime& rt = *ctx.runtime;
+    ObjectPtr obj;
+    uint64_t epoch = 0;
+    {
+        MutexLock lock(rt.mu);
+        auto& map = h >= kSessionHandleBase ? rt.session_objects : rt.token_cache;
+        if (auto it = map.find(h); it != map.end()) obj = it->second;
+        epoch = rt.epoch;
+    }
+    if (!obj && h < kSessionHandleBase && h != 0) {
+        std::optional<store::ObjectRecord> rec;
+        if (Status st_ = m_store->read([&](store::Txn& txn) -> Status {
+            SR_ASSIGN_OR_RETURN(rec, txn.object(h));
+            return {};
+        }); !st_) return st_;
+        if (rec && rec->partition_id == rt.id) {
+            SR_ASSIGN_OR_RETURN(auto plain, decode_attributes(rec->attrs));
+            SR_ASSIGN_OR_RETURN(auto secret, sealing::open_attributes(rt.storage_key, rt.id,
+                                                                      rec->ouid, rec->sealed_attrs));
+            obj = std::make_shared<const LoadedObject>(
+                h, AttributeSet::from_parts(std::move(plain), std::move(secret)), true, 0, 0);
+            MutexLock lock(rt.mu);
+            if (rt.epoch == epoch) rt.token_cache.emplace(h, obj);
+        }
+    }
+    if (!obj) return error(Err::ObjectHandleInvalid);
+    // Session objects belong to their application; private objects need a user login.
+    if (!obj->token() && obj->owner_app() != ctx.session->app())
+        return error(Err::ObjectHandleInvalid);
+    if (obj->is_private() && !ctx.user()) return error(Err::ObjectHandleInvalid);
+    return obj;
+}
+
+Result<ObjectHandle> LocalDevice::create_object(SessionId s, const AttributeSet& tmpl) {
+    SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
+    NewObjectContext nctx;
+    nctx.is_so = ctx.login == Role::PartitionSo;
+    SR_ASSIGN_OR_RETURN(AttributeSet attrs, prepare_new_object(tmpl.clone(), Origin::Create, nctx));
+    const uint64_t c = attrs.get_ulong(attr::kClass).value_or(cls::kData);
+    if (c == cls::kPublicKey || c == cls::kPrivateKey || c == cls::kSecretKey) {
+        // The material must make a usable key; what it implies (SPKI, check value...) is added
+        // under what the template says.
+        SR_ASSIGN_OR_RETURN(crypto::Key key, key_from_attributes(attrs));
+        SR_ASSIGN_OR_RETURN(AttributeSet implied, attributes_from_key(key));
+        implied.merge(std::move(attrs));
+        attrs = std::move(implied);
+    }
+    return store_new_object(ctx, std::move(attrs));
+}
+
+Result<ObjectHandle> LocalDevice::copy_object(SessionId s, ObjectHandle h,
+                                              const AttributeSet& changes) {
+    SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
+    SR_ASSIGN_OR_RETURN(ObjectPtr obj, load_object(ctx, h));
+    SR_ASSIGN_OR_RETURN(AttributeSet copy,
+                        prepare_copy(obj->attrs(), changes, ctx.login == Role::PartitionSo));
+    return store_new_object(ctx, std::move(copy));
+}
+
+Status LocalDevice::destroy_object(SessionId s, ObjectHandle h) {
+    SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
+    SR_ASSIGN_OR_RETURN(ObjectPtr obj, load_object(ctx, h));
+    if (!obj->attrs().flag(attr::kDestroyable, true))
+        return error(Err::ActionProhibited, "the object is not destroyable");
+    SR_TRY(check_object_write(ctx, obj->attrs()));
+    PartitionRuntime& rt = *ctx.runtime;
+    if (!obj->token()) {
+        MutexLock lock(rt.mu);
+        rt.session_objects.erase(h);
+        return {};
+    }
+    if (Status st_ = m_store->write([&](store::Txn& txn) -> Status { return txn.delete_object(h); }); !st_) return st_;
+    forget_cached(rt, h);
+    return {};
+}
+
+Result<AttributeReadout> LocalDevice::get_attributes(SessionId s, ObjectHandle h,
+                                                     std::span<const AttrType> types) {
+    SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
+    SR_ASSIGN_OR_RETURN(ObjectPtr obj, load_object(ctx, h));
+    AttributeReadout out;
+    const AttributeSet& a = obj->attrs();
+    for (AttrType t : types) {
+        Readable r = readable(a, t);
+        if (r != Readable::Yes) {
+            out.unavailable[t] = r;
+            continue;
+        }
+        if (a.is_secret(t)) {
+            out.values.set_secret(t, a.secret_values().at(t).clone());
+        } else if (auto v = a.get(t)) {
+            out.values.set_bytes(t, *v);
+        } else {
+            out.unavailable[t] = Readable::Invalid;
+        }
+    }
+    return out;
+}
+
+Status LocalDevice::set_attributes(SessionId s, ObjectHandle h, const AttributeSet& changes) {
+    SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
+    SR_ASSIGN_OR_RETURN(ObjectPtr obj, load_object(ctx, h));
+    SR_TRY(check_set_attributes(obj->attrs(), changes, ctx.login == Role::PartitionSo));
+    AttributeSet next = obj->attrs().clone();
+    next.merge(changes.clone());
+    classify_secrets(next);
+    SR_TRY(check_object_write(ctx, next));
+    PartitionRuntime& rt = *ctx.runtime;
+    if (!obj->token()) {
+        auto updated = std::make_shared<const LoadedObject>(h, std::move(next), false,
+                                                            obj->owner_app(), obj->owner_session());
+        MutexLock lock(rt.mu);
+        rt.session_objects[h] = std::move(updated);
+        return {};
+    }
+    SR_ASSIGN_OR_RETURN(store::ObjectRecord rec, to_record(rt, next, h));
+    if (Status st_ = m_store->write([&](store::Txn& txn) -> Status { return txn.update_object(rec); }); !st_) return st_;
+    forget_cached(rt, h);
+    return {};
+}
+
+Status LocalDevice::find_init(SessionId s, const AttributeSet& tmpl) {
+    SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
+    Session& session = *ctx.session;
+    {
+        MutexLock lock(session.mu);
+        if (session.find) return error(Err::OperationActive, "a search is already active");
+    }
+    store::ObjectQuery q;
+    q.partition_id = ctx.runtime->id;
+    q.object_class = tmpl.get_ulong(attr::kClass);
+    q.key_type = tmpl.get_ulong(attr::kKeyType);
+    if (auto v = tmpl.get(attr::kLabel)) q.label = Bytes(v->begin(), v->end());
+    if (auto v = tmpl.get(attr::kId)) q.id = Bytes(v->begin(), v->end());
+    if (auto v = tmpl.get(attr::kOuid)) q.ouid = Bytes(v->begin(), v->end());
+    q.include_private = ctx.user();
+    bool filter = false;
+    for (AttrType t : tmpl.types()) filter = filter || !is_indexed(t);
+    const std::optional<bool> token = tmpl.get_bool(attr::kToken);
+
+    FindState found;
+    if (token.value_or(true)) {
+        if (Status st_ = m_store->read([&](store::Txn& txn) -> Status {
+            if (!filter) {
+                SR_ASSIGN_OR_RETURN(found.results, txn.find_handles(q));
+                return {};
+            }
+            SR_ASSIGN_OR_RETURN(auto recs, txn.find_objects(q));
+            for (const auto& rec : recs) {
+                // Only the plain half is decoded: secret attributes never match a search.
+                SR_ASSIGN_OR_RETURN(auto plain, decode_attributes(rec.attrs));
+                if (matches(AttributeSet::from_parts(std::move(plain), {}), tmpl))
+                    found.results.push_back(rec.handle);
+            }
+            return {};
+        }); !st_) return st_;
+    }
+    if (!token.value_or(false)) {
+        MutexLock lock(ctx.runtime->mu);
+        for (const auto& [h, obj] : ctx.runtime->session_objects) {
+            if (obj->owner_app() != session.app()) continue;
+            if (obj->is_private() && !ctx.user()) continue;
+            if (matches(obj->attrs(), tmpl)) found.results.push_back(h);
+        }
+    }
+    MutexLock lock(session.mu);
+    if (session.find) return error(Err::OperationActive, "a search is already active");
+    session.find = std::move(found);
+    return {};
+}
+
+Result<std::vector<ObjectHandle>> LocalDevice::find_next(SessionId s, size_t max_count) {
+    SR_ASSIGN_OR_RETURN(auto session, find_session(s));
+    MutexLock lock(session->mu);
+    if (!session->find) return error(Err::OperationNotInitialized, "no search is active");
+    FindState& f = *session->find;
+    size_t n = std::min(max_count, f.results.size() - f.next);
+    std::vector<ObjectHandle> out(f.results.begin() + static_cast<std::ptrdiff_t>(f.next),
+                                  f.results.begin() + static_cast<std::ptrdiff_t>(f.next + n));
+    f.next += n;
+    return out;
+}
+
+Status LocalDevice::find_final(SessionId s) {
+    SR_ASSIGN_OR_RETURN(auto session, find_session(s));
+    MutexLock lock(session->mu);
+    if (!session->find) return error(Err::OperationNotInitialized, "no search is active");
+    session->find.reset();
+    return {};
+}
+
+}  // namespace sr::hsm
