@@ -93,6 +93,8 @@ inline constexpr AttrType kEcParams = 0x180;
 inline constexpr AttrType kEcPoint = 0x181;
 inline constexpr AttrType kAlwaysAuthenticate = 0x202;
 inline constexpr AttrType kWrapWithTrusted = 0x210;
+// Nested templates (CKF_ARRAY_ATTRIBUTE) are held as opaque bytes: stored and returned as
+// given, not parsed or enforced on wrap/unwrap/derive.
 inline constexpr AttrType kWrapTemplate = 0x40000211;
 inline constexpr AttrType kUnwrapTemplate = 0x40000212;
 inline constexpr AttrType kDeriveTemplate = 0x40000213;

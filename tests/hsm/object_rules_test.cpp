@@ -510,3 +510,88 @@ TEST(Wrappable, WrapWithTrustedNeedsTrustedWrappingKey) {
 
 }  // namespace
 }  // namespace sr::hsm
+
+namespace sr::hsm {
+namespace {
+
+NewObjectContext pair_ctx(uint64_t object_class, uint64_t key_type, uint64_t mech) {
+    NewObjectContext c;
+    c.mechanism = mech;
+    c.object_class = object_class;
+    c.key_type = key_type;
+    return c;
+}
+
+TEST(PrepareNewObject, EcKeyPairNeedsCurveOnThePublicTemplateOnly) {
+    auto pub_ctx = pair_ctx(cls::kPublicKey, ckk::kEc, crypto::mech::kEcKeyPairGen);
+    EXPECT_EQ(prepare_new_object(AttributeSet{}, Origin::GenerateKeyPairPublic, pub_ctx).code(),
+              Err::TemplateIncomplete);
+    AttributeSet pub;
+    pub.set_bytes(attr::kEcParams, Bytes{0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07});
+    EXPECT_TRUE(prepare_new_object(std::move(pub), Origin::GenerateKeyPairPublic, pub_ctx).is_ok());
+
+    auto priv_ctx = pair_ctx(cls::kPrivateKey, ckk::kEc, crypto::mech::kEcKeyPairGen);
+    AttributeSet priv;
+    priv.set_bool(attr::kSign, true);
+    auto r = prepare_new_object(std::move(priv), Origin::GenerateKeyPairPrivate, priv_ctx);
+    ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+    EXPECT_EQ(r->get_bool(attr::kSign), true);
+    EXPECT_EQ(r->get_bool(attr::kPrivate), true);
+    EXPECT_EQ(r->get_ulong(attr::kKeyGenMechanism), crypto::mech::kEcKeyPairGen);
+    AttributeSet point;
+    point.set_bytes(attr::kEcPoint, Bytes{0x04});
+    EXPECT_EQ(prepare_new_object(std::move(point), Origin::GenerateKeyPairPublic, pub_ctx).code(),
+              Err::TemplateInconsistent);
+}
+
+TEST(PrepareNewObject, DsaKeyPairNeedsDomainParameters) {
+    auto ctx = pair_ctx(cls::kPublicKey, ckk::kDsa, crypto::mech::kDsaKeyPairGen);
+    AttributeSet pub;
+    pub.set_bytes(attr::kPrime, Bytes{0x17});
+    pub.set_bytes(attr::kSubprime, Bytes{0x0B});
+    EXPECT_EQ(prepare_new_object(pub.clone(), Origin::GenerateKeyPairPublic, ctx).code(),
+              Err::TemplateIncomplete);
+    pub.set_bytes(attr::kBase, Bytes{0x02});
+    EXPECT_TRUE(prepare_new_object(std::move(pub), Origin::GenerateKeyPairPublic, ctx).is_ok());
+}
+
+TEST(PrepareNewObject, CloneRejectsAttributesForeignToTheClass) {
+    AttributeSet a;
+    a.set_ulong(attr::kClass, cls::kData);
+    a.set_bool(attr::kSensitive, true);
+    EXPECT_EQ(prepare_new_object(std::move(a), Origin::Clone, {}).code(),
+              Err::AttributeTypeInvalid);
+}
+
+TEST(PrepareNewObject, AllowedMechanismsMustBeAWholeNumberOfUlongs) {
+    AttributeSet t = aes_create_template();
+    t.set_bytes(attr::kAllowedMechanisms, Bytes(12, 0));
+    EXPECT_EQ(prepare_new_object(std::move(t), Origin::Create, {}).code(),
+              Err::AttributeValueInvalid);
+}
+
+TEST(PrepareNewObject, PrivateKeyCreateNeedsPrivateExponent) {
+    AttributeSet t;
+    t.set_ulong(attr::kClass, cls::kPrivateKey);
+    t.set_ulong(attr::kKeyType, ckk::kRsa);
+    t.set_bytes(attr::kModulus, Bytes(128, 0xC1));
+    EXPECT_EQ(prepare_new_object(t.clone(), Origin::Create, {}).code(), Err::TemplateIncomplete);
+    t.set_bytes(attr::kPrivateExponent, Bytes(128, 0x33));
+    t.set_bytes(attr::kPrime1, Bytes(64, 0x35));
+    auto r = prepare_new_object(std::move(t), Origin::Create, {});
+    ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+    EXPECT_TRUE(r->is_secret(attr::kPrivateExponent));
+    EXPECT_TRUE(r->is_secret(attr::kPrime1));
+    EXPECT_FALSE(r->is_secret(attr::kModulus));
+    EXPECT_EQ(readable(*r, attr::kPrime1), Readable::Yes);  // not sensitive, extractable
+}
+
+TEST(CopyObject, OnlyTheSoMayMakeATrustedCopy) {
+    AttributeSet key = stored_secret_key();
+    EXPECT_EQ(prepare_copy(key, change(attr::kTrusted, true), false).code(),
+              Err::AttributeReadOnly);
+    EXPECT_TRUE(prepare_copy(key, change(attr::kTrusted, true), true).is_ok());
+}
+
+}  // namespace
+}  // namespace sr::hsm
