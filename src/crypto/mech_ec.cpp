@@ -15,6 +15,10 @@ constexpr size_t kMaxBits = 521;
 
 Result<const CurveInfo*> ec_curve(const Key& k) { return curve_of(k.pkey()); }
 
+// r and s are as wide as the curve order, which for every supported curve is the field width;
+// taken from the cached bit size so signing does not query the provider per operation.
+size_t half_width(const Key& k) { return (k.bits() + 7) / 8; }
+
 class EcKeyPairGen final : public MechImpl {
 public:
     Result<KeyPair> generate_key_pair(const KeyGenParams& p) const override {
@@ -43,15 +47,13 @@ public:
     explicit Ecdsa(std::optional<Hash> h) : m_hash(h) {}
     Result<std::unique_ptr<SignOp>> sign(const MechParams& p, const Key& k) const override {
         SR_TRY(expect_no_params(p));
-        SR_ASSIGN_OR_RETURN(const CurveInfo* c, ec_curve(k));
-        SigCodec codec{2 * c->field_bytes, c->field_bytes};
+        SigCodec codec{2 * half_width(k), half_width(k)};
         if (!m_hash) return make_pkey_sign(k, {}, {}, codec, codec.fixed_len);
         return make_digest_sign(k, md_of(*m_hash), {}, codec, codec.fixed_len);
     }
     Result<std::unique_ptr<VerifyOp>> verify(const MechParams& p, const Key& k) const override {
         SR_TRY(expect_no_params(p));
-        SR_ASSIGN_OR_RETURN(const CurveInfo* c, ec_curve(k));
-        SigCodec codec{2 * c->field_bytes, c->field_bytes};
+        SigCodec codec{2 * half_width(k), half_width(k)};
         if (!m_hash) return make_pkey_verify(k, {}, {}, codec);
         return make_digest_verify(k, md_of(*m_hash), {}, codec);
     }

@@ -1,14 +1,12 @@
 // The signature operation shapes shared by the RSA, EC, EdDSA and DSA families: hash-and-sign
 // through EVP_DigestSign*, sign-prepared-input through EVP_PKEY_sign, and the conversion between
 // PKCS#11's fixed-width r||s and the DER form OpenSSL speaks.
-#include <openssl/ec.h>
+#include <algorithm>
 
 #include "crypto/mech_internal.h"
 
 namespace sr::crypto::detail {
 namespace {
-
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG_free>>;
 
 Status verify_result(int rc) {
     if (rc == 1) return {};
@@ -171,33 +169,75 @@ size_t der_max_of(const Key& key) {
 
 }  // namespace
 
+// OpenSSL emits SEQUENCE { INTEGER r, INTEGER s }; parsed by hand because this runs on every
+// ECDSA/DSA signature and the ASN.1 object route costs several allocations.
+namespace {
+
+// Reads a DER length at `pos` (short form or one/two long-form bytes).
+bool read_len(ByteView in, size_t& pos, size_t& len) {
+    if (pos >= in.size()) return false;
+    uint8_t b = in[pos++];
+    if (b < 0x80) {
+        len = b;
+        return true;
+    }
+    size_t n = b & 0x7F;
+    if (n == 0 || n > 2 || pos + n > in.size()) return false;
+    len = 0;
+    for (size_t i = 0; i < n; ++i) len = (len << 8) | in[pos++];
+    return true;
+}
+
+bool read_uint(ByteView in, size_t& pos, ByteView& value) {
+    size_t len = 0;
+    if (pos >= in.size() || in[pos++] != 0x02 || !read_len(in, pos, len) || len == 0 ||
+        pos + len > in.size())
+        return false;
+    value = in.subspan(pos, len);
+    pos += len;
+    while (value.size() > 1 && value[0] == 0) value = value.subspan(1);
+    return true;
+}
+
+void put_len(Bytes& out, size_t len) {
+    if (len >= 0x80) out.push_back(0x81);
+    out.push_back(static_cast<uint8_t>(len));
+}
+
+void put_uint(Bytes& out, ByteView v) {
+    while (v.size() > 1 && v[0] == 0) v = v.subspan(1);
+    bool pad = !v.empty() && (v[0] & 0x80) != 0;
+    out.push_back(0x02);
+    put_len(out, v.size() + (pad ? 1 : 0));
+    if (pad) out.push_back(0);
+    out.insert(out.end(), v.begin(), v.end());
+}
+
+}  // namespace
+
 Result<Bytes> der_sig_to_raw(ByteView der, size_t half_width) {
-    const uint8_t* p = der.data();
-    EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &p, static_cast<long>(der.size())));
-    if (!sig) return ossl_error("decoding signature");
-    Bytes out(2 * half_width);
-    if (BN_bn2binpad(ECDSA_SIG_get0_r(sig.get()), out.data(), static_cast<int>(half_width)) < 0 ||
-        BN_bn2binpad(ECDSA_SIG_get0_s(sig.get()), out.data() + half_width,
-                     static_cast<int>(half_width)) < 0)
-        return error(Err::GeneralError, "signature component wider than expected");
+    size_t pos = 0;
+    size_t seq_len = 0;
+    ByteView r, s;
+    if (der.empty() || der[pos++] != 0x30 || !read_len(der, pos, seq_len) ||
+        pos + seq_len != der.size() || !read_uint(der, pos, r) || !read_uint(der, pos, s) ||
+        pos != der.size() || r.size() > half_width || s.size() > half_width)
+        return error(Err::GeneralError, "unexpected signature encoding from OpenSSL");
+    Bytes out(2 * half_width, 0);
+    std::copy(r.begin(), r.end(), out.begin() + static_cast<long>(half_width - r.size()));
+    std::copy(s.begin(), s.end(), out.end() - static_cast<long>(s.size()));
     return out;
 }
 
 Result<Bytes> raw_sig_to_der(ByteView raw, size_t half_width) {
-    if (raw.size() != 2 * half_width) return error(Err::SignatureLenRange);
-    EcdsaSigPtr sig(ECDSA_SIG_new());
-    BIGNUM* r = BN_bin2bn(raw.data(), static_cast<int>(half_width), nullptr);
-    BIGNUM* s = BN_bin2bn(raw.data() + half_width, static_cast<int>(half_width), nullptr);
-    if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {
-        BN_free(r);
-        BN_free(s);
-        return ossl_error("encoding signature", Err::HostMemory);
-    }
-    int len = i2d_ECDSA_SIG(sig.get(), nullptr);
-    if (len <= 0) return ossl_error("encoding signature");
-    Bytes out(static_cast<size_t>(len));
-    uint8_t* p = out.data();
-    i2d_ECDSA_SIG(sig.get(), &p);
+    if (raw.size() != 2 * half_width || half_width > 120) return error(Err::SignatureLenRange);
+    Bytes body;
+    body.reserve(2 * half_width + 8);
+    put_uint(body, raw.first(half_width));
+    put_uint(body, raw.subspan(half_width));
+    Bytes out{0x30};
+    put_len(out, body.size());
+    out.insert(out.end(), body.begin(), body.end());
     return out;
 }
 
@@ -208,6 +248,8 @@ Result<std::unique_ptr<SignOp>> make_digest_sign(const Key& key, const EVP_MD* m
     EVP_PKEY_CTX* pctx = nullptr;  // owned by ctx
     if (!ctx || EVP_DigestSignInit(ctx.get(), &pctx, md, nullptr, key.pkey()) != 1)
         return ossl_error("starting signature", Err::KeyTypeInconsistent);
+    // The context is used for exactly one final(), so OpenSSL need not duplicate it there.
+    EVP_MD_CTX_set_flags(ctx.get(), EVP_MD_CTX_FLAG_FINALISE);
     SR_TRY(run_setup(setup, pctx));
     return std::unique_ptr<SignOp>(std::make_unique<DigestSignOp>(
         std::move(ctx), md == nullptr, codec, sig_size, der_max_of(key)));
@@ -219,6 +261,7 @@ Result<std::unique_ptr<VerifyOp>> make_digest_verify(const Key& key, const EVP_M
     EVP_PKEY_CTX* pctx = nullptr;
     if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, key.pkey()) != 1)
         return ossl_error("starting verification", Err::KeyTypeInconsistent);
+    EVP_MD_CTX_set_flags(ctx.get(), EVP_MD_CTX_FLAG_FINALISE);
     SR_TRY(run_setup(setup, pctx));
     return std::unique_ptr<VerifyOp>(
         std::make_unique<DigestVerifyOp>(std::move(ctx), md == nullptr, codec));
