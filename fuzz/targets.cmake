@@ -1,1 +1,4 @@
-# Fuzz targets: sr_add_fuzz(<name> SOURCES <file> LIBS <libs>) with corpus in corpus/<name>/
+# One target per parser of untrusted bytes: sr_add_fuzz(<name> SOURCES ... LIBS ...), with a
+# seed corpus in corpus/<name>/.
+sr_add_fuzz(fuzz_attribute_blob SOURCES fuzz_attribute_blob.cpp LIBS sr_hsm_model sr_crypto)
+sr_add_fuzz(fuzz_certificate SOURCES fuzz_certificate.cpp LIBS sr_crypto)
