@@ -48,6 +48,12 @@ public:
     Result<std::unique_ptr<CipherOp>> decrypt(const MechParams& p, const Key& k) const override {
         return start(p, k, false);
     }
+    Result<Bytes> wrap(const MechParams& p, const Key& k, ByteView material) const override {
+        return wrap_with(start(p, k, true), material);
+    }
+    Result<SecretBytes> unwrap(const MechParams& p, const Key& k, ByteView wrapped) const override {
+        return unwrap_with(start(p, k, false), wrapped);
+    }
 
 private:
     Result<std::unique_ptr<CipherOp>> start(const MechParams& p, const Key& k, bool enc) const {
@@ -231,13 +237,14 @@ MechanismInfo info(MechanismId id, std::string_view name, uint32_t flags, bool s
 void add_aes_mechanisms(MechDefs& out) {
     using namespace op;
     constexpr uint32_t kED = kEncrypt | kDecrypt;
+    constexpr uint32_t kEDW = kED | kWrap | kUnwrap;
     out.push_back({info(mech::kAesKeyGen, "CKM_AES_KEY_GEN", kGenerate, false),
                    std::make_shared<AesKeyGen>()});
-    out.push_back({info(mech::kAesEcb, "CKM_AES_ECB", kED, false),
+    out.push_back({info(mech::kAesEcb, "CKM_AES_ECB", kEDW, false),
                    std::make_shared<AesBlockMode>(BlockMode::Ecb, "ECB")});
-    out.push_back({info(mech::kAesCbc, "CKM_AES_CBC", kED, false),
+    out.push_back({info(mech::kAesCbc, "CKM_AES_CBC", kEDW, false),
                    std::make_shared<AesBlockMode>(BlockMode::Cbc, "CBC")});
-    out.push_back({info(mech::kAesCbcPad, "CKM_AES_CBC_PAD", kED, false),
+    out.push_back({info(mech::kAesCbcPad, "CKM_AES_CBC_PAD", kEDW, false),
                    std::make_shared<AesBlockMode>(BlockMode::CbcPad, "CBC")});
     out.push_back({info(mech::kAesCtr, "CKM_AES_CTR", kED, false),
                    std::make_shared<AesBlockMode>(BlockMode::Ctr, "CTR")});

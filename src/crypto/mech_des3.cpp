@@ -39,6 +39,12 @@ public:
     Result<std::unique_ptr<CipherOp>> decrypt(const MechParams& p, const Key& k) const override {
         return start(p, k, false);
     }
+    Result<Bytes> wrap(const MechParams& p, const Key& k, ByteView material) const override {
+        return wrap_with(start(p, k, true), material);
+    }
+    Result<SecretBytes> unwrap(const MechParams& p, const Key& k, ByteView wrapped) const override {
+        return unwrap_with(start(p, k, false), wrapped);
+    }
 
 private:
     Result<std::unique_ptr<CipherOp>> start(const MechParams& p, const Key& k, bool enc) const {
@@ -63,14 +69,14 @@ MechanismInfo info(MechanismId id, std::string_view name, uint32_t flags) {
 
 void add_des3_mechanisms(MechDefs& out) {
     using namespace op;
-    constexpr uint32_t kED = kEncrypt | kDecrypt;
+    constexpr uint32_t kEDW = kEncrypt | kDecrypt | kWrap | kUnwrap;
     out.push_back({info(mech::kDes3KeyGen, "CKM_DES3_KEY_GEN", kGenerate),
                    std::make_shared<Des3KeyGen>()});
-    out.push_back({info(mech::kDes3Ecb, "CKM_DES3_ECB", kED),
+    out.push_back({info(mech::kDes3Ecb, "CKM_DES3_ECB", kEDW),
                    std::make_shared<Des3Mode>(BlockMode::Ecb, "DES-EDE3-ECB")});
-    out.push_back({info(mech::kDes3Cbc, "CKM_DES3_CBC", kED),
+    out.push_back({info(mech::kDes3Cbc, "CKM_DES3_CBC", kEDW),
                    std::make_shared<Des3Mode>(BlockMode::Cbc, "DES-EDE3-CBC")});
-    out.push_back({info(mech::kDes3CbcPad, "CKM_DES3_CBC_PAD", kED),
+    out.push_back({info(mech::kDes3CbcPad, "CKM_DES3_CBC_PAD", kEDW),
                    std::make_shared<Des3Mode>(BlockMode::CbcPad, "DES-EDE3-CBC")});
 }
 

@@ -12,6 +12,7 @@ namespace {
 constexpr KeyType kEc[] = {KeyType::Ec};
 constexpr size_t kMinBits = 256;
 constexpr size_t kMaxBits = 521;
+constexpr uint64_t kCkdNull = 1;
 
 Result<const CurveInfo*> ec_curve(const Key& k) { return curve_of(k.pkey()); }
 
@@ -69,6 +70,8 @@ public:
         const auto* ep = param_as<EcdhParams>(p);
         if (!ep) return bad_param("ECDH1 needs CK_ECDH1_DERIVE_PARAMS");
         if (ep->peer_public.empty()) return bad_param("peer public key is empty");
+        if (ep->kdf != kCkdNull || !ep->shared_data.empty())
+            return bad_param("only the NULL KDF without shared data is supported");
         SR_ASSIGN_OR_RETURN(const CurveInfo* c, ec_curve(k));
         Bytes params(c->oid_der.begin(), c->oid_der.end());
         // The peer point may be raw or DER-wrapped; ec_public_from accepts both.

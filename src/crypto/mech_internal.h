@@ -101,6 +101,12 @@ Result<std::unique_ptr<CipherOp>> make_block_cipher(const EVP_CIPHER* cipher,
                                                     BlockMode mode, bool encrypt,
                                                     uint64_t ctr_block_limit = 0);
 
+// C_WrapKey / C_UnwrapKey through a block-cipher mode (PKCS#11 allows ECB, CBC and CBC-PAD):
+// the material is encrypted / decrypted in one part and the cipher's length and padding errors
+// become KeySizeRange / WrappedKeyLenRange / WrappedKeyInvalid.
+Result<Bytes> wrap_with(Result<std::unique_ptr<CipherOp>> op, ByteView material);
+Result<SecretBytes> unwrap_with(Result<std::unique_ptr<CipherOp>> op, ByteView wrapped);
+
 // MAC sign/verify over EVP_MAC ("HMAC" with a digest, "CMAC" with a cipher). `mac_len` is the
 // full output length; verification requires exactly that length.
 Result<std::unique_ptr<SignOp>> make_mac_sign(EVP_MAC* mac, const OSSL_PARAM* params,

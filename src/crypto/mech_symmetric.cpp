@@ -140,4 +140,48 @@ Result<std::unique_ptr<VerifyOp>> make_mac_verify(EVP_MAC* mac, const OSSL_PARAM
 
 Result<SecretBytes> random_key_value(size_t len) { return random_secret(len); }
 
+namespace {
+Err remap(Err e, Err len_err, Err data_err) {
+    if (e == Err::DataLenRange || e == Err::EncryptedDataLenRange) return len_err;
+    if (e == Err::EncryptedDataInvalid) return data_err;
+    return e;
+}
+
+void wipe(Bytes& b) {
+    explicit_bzero(b.data(), b.size());
+    b.clear();
+}
+}  // namespace
+
+Result<Bytes> wrap_with(Result<std::unique_ptr<CipherOp>> op, ByteView material) {
+    if (!op) return op.status();
+    auto out = (*op)->update(material);
+    if (!out) return error(remap(out.code(), Err::KeySizeRange, Err::KeySizeRange), out.status().message());
+    auto last = (*op)->final();
+    if (!last)
+        return error(remap(last.code(), Err::KeySizeRange, Err::KeySizeRange), last.status().message());
+    out->insert(out->end(), last->begin(), last->end());
+    return std::move(*out);
+}
+
+Result<SecretBytes> unwrap_with(Result<std::unique_ptr<CipherOp>> op, ByteView wrapped) {
+    if (!op) return op.status();
+    auto out = (*op)->update(wrapped);
+    if (!out)
+        return error(remap(out.code(), Err::WrappedKeyLenRange, Err::WrappedKeyInvalid),
+                     out.status().message());
+    auto last = (*op)->final();
+    if (!last) {
+        wipe(*out);
+        return error(remap(last.code(), Err::WrappedKeyLenRange, Err::WrappedKeyInvalid),
+                     last.status().message());
+    }
+    // CipherOp hands back plain Bytes; move the key into secret storage and wipe the copies.
+    SecretBytes key(*out);
+    key.append(*last);
+    wipe(*out);
+    wipe(*last);
+    return key;
+}
+
 }  // namespace sr::crypto::detail

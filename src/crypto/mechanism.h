@@ -104,7 +104,13 @@ struct CtrParams { Bytes counter_block; uint32_t counter_bits; };  // CTR
 struct GcmParams { Bytes iv; Bytes aad; uint32_t tag_bits; };      // GCM
 struct PssParams { Hash hash; Hash mgf_hash; size_t salt_len; };
 struct OaepParams { Hash hash; Hash mgf_hash; Bytes label; };
-struct EcdhParams { Bytes peer_public; };  // raw point or DER OCTET STRING; KDF NULL only
+// Peer public point raw or as DER OCTET STRING. Only CKD_NULL (1) without shared data is
+// implemented; anything else is MechanismParamInvalid.
+struct EcdhParams {
+    Bytes peer_public;
+    uint64_t kdf = 1;   // CKD_* value
+    Bytes shared_data = {};
+};
 struct RsaAesWrapParams { size_t aes_key_bits; OaepParams oaep; };
 struct WrapPadIv { Bytes iv; };  // optional alternative IV for KEY_WRAP(_PAD); empty = default
 using MechParams = std::variant<NoParams, IvParams, CtrParams, GcmParams, PssParams, OaepParams,

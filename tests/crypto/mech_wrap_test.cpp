@@ -74,6 +74,39 @@ TEST(AesKeyWrap, AlternativeIvIsHonouredAndChecked) {
               Err::MechanismParamInvalid);
 }
 
+TEST(BlockModeWrap, CbcPadWrapsKeysOfAnySizeAndDetectsBadPadding) {
+    Bytes iv = message(16);
+    Key kek = secret_key(KeyType::Aes, 32);
+    Mechanism m = mk(mech::kAesCbcPad, IvParams{iv});
+    auto w = reg().wrap(m, kek, message(21));
+    ASSERT_TRUE(w.is_ok()) << w.status().to_string();
+    EXPECT_EQ(w->size(), 32U);
+    auto u = reg().unwrap(m, kek, *w);
+    ASSERT_TRUE(u.is_ok());
+    EXPECT_TRUE(equal_ct(u->span(), message(21)));
+    EXPECT_EQ(reg().unwrap(m, kek, Bytes(w->begin(), w->end() - 1)).code(), Err::WrappedKeyLenRange);
+    // A last block whose plaintext ends in 0x00 is never valid padding.
+    Bytes block(16, 0x41);
+    block[15] = 0;
+    auto raw = reg().wrap(mk(mech::kAesCbc, IvParams{iv}), kek, block);
+    ASSERT_TRUE(raw.is_ok());
+    EXPECT_EQ(reg().unwrap(m, kek, *raw).code(), Err::WrappedKeyInvalid);
+}
+
+TEST(BlockModeWrap, UnpaddedModesNeedWholeBlocks) {
+    Key kek = secret_key(KeyType::Des3, 24);
+    EXPECT_EQ(reg().wrap(mk(mech::kDes3Ecb), kek, message(20)).code(), Err::KeySizeRange);
+    auto w = reg().wrap(mk(mech::kDes3Cbc, IvParams{message(8)}), kek, message(24));
+    ASSERT_TRUE(w.is_ok());
+    auto u = reg().unwrap(mk(mech::kDes3Cbc, IvParams{message(8)}), kek, *w);
+    ASSERT_TRUE(u.is_ok());
+    EXPECT_TRUE(equal_ct(u->span(), message(24)));
+    EXPECT_EQ(reg().wrap(mk(mech::kAesCtr, CtrParams{Bytes(16), 128}), secret_key(KeyType::Aes, 16),
+                         message(16))
+                  .code(),
+              Err::MechanismInvalid);
+}
+
 TEST(KeyWrapErrors, WrongWrappingKeyTypeIsWrappingKeyTypeInconsistent) {
     Key des = secret_key(KeyType::Des3, 24);
     EXPECT_EQ(reg().wrap(mk(mech::kAesKeyWrap), des, message(16)).code(),
@@ -150,6 +183,12 @@ TEST(Ecdh, BadPeerOrParamsAreMechanismParamInvalid) {
     EXPECT_EQ(reg().derive(mk(mech::kEcdh1Derive, EcdhParams{off_curve}), a.private_key).code(),
               Err::MechanismParamInvalid);
     EXPECT_EQ(reg().derive(mk(mech::kEcdh1Derive), a.private_key).code(),
+              Err::MechanismParamInvalid);
+    Bytes own = ec_public_parts(a.public_key)->point;
+    EXPECT_EQ(reg().derive(mk(mech::kEcdh1Derive, EcdhParams{own, 5, {}}), a.private_key).code(),
+              Err::MechanismParamInvalid);  // CKD_SHA256_KDF is not offered
+    EXPECT_EQ(reg().derive(mk(mech::kEcdh1Derive, EcdhParams{own, 1, Bytes{1}}), a.private_key)
+                  .code(),
               Err::MechanismParamInvalid);
     EXPECT_EQ(reg().derive(mk(mech::kEcdh1Derive, EcdhParams{other_point}), a.public_key).code(),
               Err::KeyTypeInconsistent);
