@@ -240,15 +240,29 @@ Result<std::vector<AuditRecord>> SqliteStore::audit_tail(size_t n) {
     return out;
 }
 
+Status set_checkpoint_on_close(Db& db, bool on) {
+    int rc = sqlite3_db_config(db.raw(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, on ? 0 : 1, nullptr);
+    return sqlite_status(rc, db.raw(), "configuring checkpoint on close");
+}
+
 Result<std::unique_ptr<Db>> open_existing(const std::filesystem::path& path,
                                           const StoreOptions& options) {
     SR_TRY(schema::check_header(path));
+    std::filesystem::path wal = path;
+    wal += "-wal";
+    std::error_code ec;
+    const bool hot_wal = std::filesystem::file_size(wal, ec) > 0 && !ec;
     SR_ASSIGN_OR_RETURN(auto db, connect(path, options.vfs, 0));
+    // Until the file is accepted, closing must not checkpoint a WAL left by a crashed writer
+    // into the main file: a refused file stays exactly as it was (a newer build may want it).
+    // Without such a WAL, closing normally removes the empty -wal/-shm it created.
+    if (hot_wal) SR_TRY(set_checkpoint_on_close(*db, false));
     SR_TRY(schema::quick_check(*db));
     SR_ASSIGN_OR_RETURN(int version, schema::read_version(*db));
     if (version > kSchemaVersion) {
         return schema::migrate(*db, version, kSchemaVersion, schema::migrations());
     }
+    SR_TRY(set_checkpoint_on_close(*db, true));
     SR_TRY(durable_pragmas(*db, options.sync));
     if (version < kSchemaVersion) {
         SR_TRY(in_write_txn(*db, [&] {

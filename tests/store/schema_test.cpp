@@ -186,3 +186,30 @@ TEST_F(SchemaMigration, MissingStepIsReported) {
 
 }  // namespace
 }  // namespace sr::store::test
+
+namespace sr::store::test {
+namespace {
+
+TEST_F(StoreSchema, NewerSchemaInUncheckpointedWalLeavesBothFilesUnchanged) {
+    populate(m_path, m_env);
+    // A writer of a newer build committed its upgrade to the WAL and crashed before checkpoint.
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(m_path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_db_config(db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, "UPDATE meta SET value = '7' WHERE key = 'schema_version'",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    const std::filesystem::path wal = m_path.string() + "-wal";
+    ASSERT_GT(std::filesystem::file_size(wal), 0u);
+    const Bytes main_before = file_bytes(m_path);
+    const Bytes wal_before = file_bytes(wal);
+
+    auto s = Store::open(m_path, m_env, {});
+    EXPECT_EQ(s.code(), Err::StoreSchemaUnknown) << s.status().to_string();
+    EXPECT_EQ(file_bytes(m_path), main_before);
+    EXPECT_EQ(file_bytes(wal), wal_before);
+}
+
+}  // namespace
+}  // namespace sr::store::test
