@@ -1,0 +1,139 @@
+// `strongroom factory new-device` and `new-appliance` (BEHAVIOUR.md "Homes, devices, factory").
+#include <algorithm>
+#include <ostream>
+
+#include "common/env.h"
+#include "hsm/factory.h"
+#include "hsm/local_device.h"
+#include "tools/command.h"
+
+namespace sr::tools {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Slots of the local devices in a home, in the documented order (local devices by serial; a
+// device's admin slot, then its partitions; a Backup HSM is one slot), counted from 0. Network
+// partitions from client.toml come before these in a client's slot list.
+std::map<std::pair<uint64_t, hsm::PartitionId>, uint64_t> local_slots(Env& env,
+                                                                      const fs::path& home) {
+    std::map<std::pair<uint64_t, hsm::PartitionId>, uint64_t> slots;
+    auto names = env.list_dir(hsm::devices_dir(home));
+    if (!names) return slots;
+    std::vector<uint64_t> serials;
+    for (const auto& n : *names)
+        if (!n.empty() && std::all_of(n.begin(), n.end(), ::isdigit)) serials.push_back(std::stoull(n));
+    std::sort(serials.begin(), serials.end());
+    uint64_t next = 0;
+    for (uint64_t serial : serials) {
+        auto dev = hsm::LocalDevice::open(env, hsm::devices_dir(home) / std::to_string(serial));
+        if (!dev) continue;
+        slots[{serial, hsm::kAdminPartition}] = next++;
+        if ((*dev)->config().form_factor == hsm::FormFactor::Backup) continue;
+        auto parts = (*dev)->partitions();
+        if (!parts) continue;
+        for (const auto& p : *parts) slots[{serial, p.id}] = next++;
+    }
+    return slots;
+}
+
+class NewDevice final : public Command {
+public:
+    void declare(CLI::App& parent) override {
+        m_cmd = parent.add_subcommand("new-device", "Make a new local HSM (PCIe, USB or Backup)");
+        m_cmd->add_option("--home", m_home, "Client home whose devices/ receives the device")
+            ->required();
+        m_cmd->add_option("--form-factor", m_form_factor, "pcie, usb or backup")
+            ->required()
+            ->check(CLI::IsMember({"pcie", "usb", "backup"}));
+        m_cmd->add_option("--firmware", m_firmware, "Firmware version X.Y.Z")->required();
+        m_cmd->add_option("--auth", m_auth, "password or ped")
+            ->required()
+            ->check(CLI::IsMember({"password", "ped"}));
+        m_cmd->add_option("--serial", m_serial, "Serial number (default: a fresh random one)");
+        m_cmd->add_option("--factory", m_factory,
+                          "Manufacturer folder (default: 'factory' beside the home)");
+        m_cmd->add_option("--hsm-label", m_spec.hsm_label, "Initialize the HSM with this label");
+        m_cmd->add_option("--so-password", m_spec.so_password, "HSM SO password");
+        m_cmd->add_option("--partition", m_spec.partitions, "Create a partition (repeatable)");
+        m_cmd->add_option("--domain", m_spec.domain, "Cloning domain of the partitions");
+        m_cmd->add_option("--po-password", m_spec.po_password, "Partition SO password");
+        m_cmd->add_option("--co-password", m_spec.co_password,
+                          "Crypto Officer password (pre-PPSO: the partition owner)");
+    }
+    bool chosen() const override { return m_cmd && m_cmd->parsed(); }
+
+    int run(std::ostream& out, std::ostream& err) override {
+        auto fw = hsm::FirmwareVersion::parse(m_firmware);
+        if (!fw) return fail(err, "--firmware: " + fw.status().message());
+        m_spec.home = m_home;
+        m_spec.firmware = *fw;
+        m_spec.form_factor = *hsm::parse_form_factor(m_form_factor);
+        m_spec.auth = *hsm::parse_auth_type(m_auth);
+        if (m_serial) m_spec.serial = *m_serial;
+        if (!m_factory.empty()) m_spec.factory = m_factory;
+        PosixEnv env;
+        auto report = hsm::make_device(env, m_spec);
+        if (!report) return fail(err, report.status().message());
+        print(out, env, *report);
+        return 0;
+    }
+
+private:
+    static int fail(std::ostream& err, const std::string& message) {
+        err << "strongroom factory new-device: " << message << "\n";
+        return 1;
+    }
+
+    void print(std::ostream& out, Env& env, const hsm::NewDeviceReport& r) const {
+        out << "Made " << m_form_factor << " device " << r.serial << " ("
+            << hsm::default_model(m_spec.form_factor, m_spec.firmware) << ", firmware "
+            << m_spec.firmware.to_string() << ", " << m_auth << " authentication)\n";
+        out << "  Device folder: " << r.folder.string() << "\n";
+        out << "  Factory:       " << r.factory.string()
+            << (r.root_created ? " (new manufacturer root)" : "") << "\n";
+        if (r.hsm_initialized) out << "  HSM label:     " << m_spec.hsm_label << "\n";
+        if (r.partitions.empty()) return;
+        auto slots = local_slots(env, m_spec.home);
+        for (const auto& p : r.partitions) {
+            out << "  Partition " << p.name << ": serial " << p.serial;
+            auto slot = slots.find({r.serial, p.id});
+            if (slot != slots.end()) out << ", slot " << slot->second;
+            out << (p.initialized ? ", initialized" : ", not initialized")
+                << (p.crypto_officer ? ", Crypto Officer set" : "") << "\n";
+        }
+    }
+
+    CLI::App* m_cmd = nullptr;
+    std::string m_home, m_form_factor, m_firmware, m_auth, m_factory;
+    std::optional<uint64_t> m_serial;
+    hsm::NewDeviceSpec m_spec;
+};
+
+class NewAppliance final : public Command {
+public:
+    void declare(CLI::App& parent) override {
+        m_cmd = parent.add_subcommand("new-appliance", "Make a network HSM appliance");
+        m_cmd->allow_extras();
+    }
+    bool chosen() const override { return m_cmd && m_cmd->parsed(); }
+    int run(std::ostream&, std::ostream& err) override {
+        err << "strongroom factory new-appliance: not available in this version (network "
+               "appliances come with strongroomd)\n";
+        return 2;
+    }
+
+private:
+    CLI::App* m_cmd = nullptr;
+};
+
+}  // namespace
+
+std::vector<std::unique_ptr<Command>> factory_commands() {
+    std::vector<std::unique_ptr<Command>> out;
+    out.push_back(std::make_unique<NewDevice>());
+    out.push_back(std::make_unique<NewAppliance>());
+    return out;
+}
+
+}  // namespace sr::tools
