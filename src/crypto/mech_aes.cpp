@@ -21,10 +21,20 @@ Status check_aes_key(const Key& k) {
     return {};
 }
 
-// "AES-<bits>-<mode>" for the key's length.
-const EVP_CIPHER* aes_cipher(std::string_view mode, size_t key_bytes) {
-    std::string name = "AES-" + std::to_string(key_bytes * 8) + "-" + std::string(mode);
-    return cipher_named(name);
+enum class AesAlg : uint8_t { Ecb, Cbc, Ctr, Gcm };
+
+// The cipher for a mode and a (checked) key length, resolved once rather than by name per
+// operation.
+const EVP_CIPHER* aes_cipher(AesAlg alg, size_t key_bytes) {
+    static const auto kTable = [] {
+        std::array<std::array<const EVP_CIPHER*, 3>, 4> t{};
+        const char* modes[] = {"ECB", "CBC", "CTR", "GCM"};
+        for (size_t m = 0; m < t.size(); ++m)
+            for (size_t k = 0; k < 3; ++k)
+                t[m][k] = cipher_named("AES-" + std::to_string(128 + 64 * k) + "-" + modes[m]);
+        return t;
+    }();
+    return kTable[static_cast<size_t>(alg)][(key_bytes - 16) / 8];
 }
 
 class AesKeyGen final : public MechImpl {
@@ -41,7 +51,7 @@ public:
 // ECB, CBC, CBC-PAD, CTR.
 class AesBlockMode final : public MechImpl {
 public:
-    AesBlockMode(BlockMode mode, std::string_view ossl_mode) : m_mode(mode), m_ossl(ossl_mode) {}
+    AesBlockMode(BlockMode mode, AesAlg alg) : m_mode(mode), m_alg(alg) {}
     Result<std::unique_ptr<CipherOp>> encrypt(const MechParams& p, const Key& k) const override {
         return start(p, k, true);
     }
@@ -58,7 +68,7 @@ public:
 private:
     Result<std::unique_ptr<CipherOp>> start(const MechParams& p, const Key& k, bool enc) const {
         SR_TRY(check_aes_key(k));
-        const EVP_CIPHER* c = aes_cipher(m_ossl, k.value().size());
+        const EVP_CIPHER* c = aes_cipher(m_alg, k.value().size());
         if (m_mode == BlockMode::Ecb) {
             SR_TRY(expect_no_params(p));
             return make_block_cipher(c, k.value(), {}, m_mode, enc);
@@ -88,7 +98,7 @@ private:
     }
 
     BlockMode m_mode;
-    std::string_view m_ossl;
+    AesAlg m_alg;
 };
 
 class GcmEncryptOp final : public CipherOp {
@@ -183,7 +193,7 @@ private:
                       (g->tag_bits >= 96 && g->tag_bits <= 128 && g->tag_bits % 8 == 0);
         if (!tag_ok) return bad_param("GCM tag length not allowed");
         if (g->iv.empty() || g->iv.size() > 256) return bad_param("GCM IV must be 1..256 bytes");
-        const EVP_CIPHER* c = aes_cipher("GCM", k.value().size());
+        const EVP_CIPHER* c = aes_cipher(AesAlg::Gcm, k.value().size());
         OSSL_PARAM ps[] = {OSSL_PARAM_construct_end(), OSSL_PARAM_construct_end()};
         size_t iv_len = g->iv.size();
         ps[0] = OSSL_PARAM_construct_size_t(OSSL_CIPHER_PARAM_AEAD_IVLEN, &iv_len);
@@ -241,13 +251,13 @@ void add_aes_mechanisms(MechDefs& out) {
     out.push_back({info(mech::kAesKeyGen, "CKM_AES_KEY_GEN", kGenerate, false),
                    std::make_shared<AesKeyGen>()});
     out.push_back({info(mech::kAesEcb, "CKM_AES_ECB", kEDW, false),
-                   std::make_shared<AesBlockMode>(BlockMode::Ecb, "ECB")});
+                   std::make_shared<AesBlockMode>(BlockMode::Ecb, AesAlg::Ecb)});
     out.push_back({info(mech::kAesCbc, "CKM_AES_CBC", kEDW, false),
-                   std::make_shared<AesBlockMode>(BlockMode::Cbc, "CBC")});
+                   std::make_shared<AesBlockMode>(BlockMode::Cbc, AesAlg::Cbc)});
     out.push_back({info(mech::kAesCbcPad, "CKM_AES_CBC_PAD", kEDW, false),
-                   std::make_shared<AesBlockMode>(BlockMode::CbcPad, "CBC")});
+                   std::make_shared<AesBlockMode>(BlockMode::CbcPad, AesAlg::Cbc)});
     out.push_back({info(mech::kAesCtr, "CKM_AES_CTR", kED, false),
-                   std::make_shared<AesBlockMode>(BlockMode::Ctr, "CTR")});
+                   std::make_shared<AesBlockMode>(BlockMode::Ctr, AesAlg::Ctr)});
     out.push_back({info(mech::kAesGcm, "CKM_AES_GCM", kED, false), std::make_shared<AesGcm>()});
     out.push_back({info(mech::kAesCmac, "CKM_AES_CMAC", kSign | kVerify, false),
                    std::make_shared<AesCmac>()});

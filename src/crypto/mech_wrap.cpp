@@ -1,6 +1,9 @@
 // Key wrapping: AES Key Wrap (RFC 3394), AES Key Wrap with Padding (RFC 5649), and
 // CKM_RSA_AES_KEY_WRAP (PKCS#11 v2.40 §2.1.21: an ephemeral AES key under RSA-OAEP, then the
 // target key under that AES key with RFC 5649).
+#include <array>
+#include <string>
+
 #include "crypto/mech_internal.h"
 
 namespace sr::crypto::detail {
@@ -36,6 +39,19 @@ Status kw_length_ok(Kw kind, bool wrapping, size_t n) {
     return {};
 }
 
+const EVP_CIPHER* kw_cipher(Kw kind, size_t key_bytes) {
+    static const auto kTable = [] {
+        std::array<std::array<const EVP_CIPHER*, 3>, 2> t{};
+        for (size_t k = 0; k < 3; ++k) {
+            std::string bits = std::to_string(128 + 64 * k);
+            t[0][k] = cipher_named("AES-" + bits + "-WRAP");
+            t[1][k] = cipher_named("AES-" + bits + "-WRAP-PAD");
+        }
+        return t;
+    }();
+    return kTable[kind == Kw::Plain ? 0 : 1][(key_bytes - 16) / 8];
+}
+
 // One-shot RFC 3394 / 5649 in either direction. Plaintext is returned in secret storage.
 Result<SecretBytes> aes_kw(const SecretBytes& key, ByteView iv, ByteView in, Kw kind, bool wrap,
                            KwErrors errs) {
@@ -43,9 +59,7 @@ Result<SecretBytes> aes_kw(const SecretBytes& key, ByteView iv, ByteView in, Kw 
         return error(Err::KeySizeRange, "AES keys are 16, 24 or 32 bytes");
     Status len_ok = kw_length_ok(kind, wrap, in.size());
     if (!len_ok) return error(errs.bad_len, "input length not valid for AES key wrap");
-    std::string name = "AES-" + std::to_string(key.size() * 8) +
-                       (kind == Kw::Plain ? "-WRAP" : "-WRAP-PAD");
-    const EVP_CIPHER* c = cipher_named(name);
+    const EVP_CIPHER* c = kw_cipher(kind, key.size());
     CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
     if (!c || !ctx) return ossl_error("key wrap cipher", Err::FunctionFailed);
     EVP_CIPHER_CTX_set_flags(ctx.get(), EVP_CIPHER_CTX_FLAG_WRAP_ALLOW);
