@@ -96,6 +96,14 @@ struct DsaPrivateParts {
     Bytes public_value;  // may be empty on import
 };
 
+// Import rules (errors: a missing required component -> TemplateIncomplete; values OpenSSL
+// rejects -> AttributeValueInvalid; a curve we do not support -> CurveNotSupported):
+//  - RSA private: modulus, public and private exponent required; the five CRT values are all
+//    present or all absent (then the key works without CRT). Export leaves absent CRT empty.
+//  - EC private: `point` is optional and always recomputed from the scalar; if given it must
+//    match. CKA_EC_POINT is accepted raw or DER-wrapped (uncompressed or compressed); export is
+//    always DER-wrapped uncompressed. Ed25519 `value` is the 32-byte seed.
+//  - DSA private: `public_value` is optional and recomputed as g^x mod p when absent.
 Result<Key> rsa_public_from(const RsaPublicParts& parts);
 Result<Key> rsa_private_from(const RsaPrivateParts& parts);
 Result<RsaPublicParts> rsa_public_parts(const Key& key);    // works on public or private

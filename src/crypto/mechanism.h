@@ -171,6 +171,11 @@ struct KeyGenParams {
     size_t subprime_bits = 0;
 };
 
+// Key-size ranges the table reports and the registry enforces (PKCS#11 units):
+//   RSA 1024..4096 bits (modulus)      DSA 1024..3072 bits (prime)
+//   EC 256..521 bits (P-256, secp256k1, P-384, P-521)   Ed25519 255..255
+//   AES 16..32 bytes (operations further require exactly 16, 24 or 32)
+//   DES3 24 bytes      HMAC and generic secrets 1..512 bytes      digests: no key (0..0)
 struct MechanismInfo {
     MechanismId id;
     std::string_view name;         // "CKM_SHA256_RSA_PKCS"
