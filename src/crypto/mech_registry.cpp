@@ -102,9 +102,13 @@ Status check_key(const MechanismInfo& info, const Key& key, Role role, RoleError
     if (!type_ok)
         return error(errs.type, std::string(key_type_name(key.type())) + " key cannot be used with " +
                                     std::string(info.name));
-    bool part_ok = key.part() == KeyPart::Secret ||
-                   (role == Role::Public ? key.part() == KeyPart::Public
-                                         : key.part() == KeyPart::Private);
+    // Secret material must be a symmetric type and asymmetric types must carry an EVP_PKEY of
+    // the half the function needs, so no implementation ever sees a mislabelled key.
+    bool part_ok = is_symmetric(key.type())
+                       ? key.part() == KeyPart::Secret
+                       : key.pkey() != nullptr &&
+                             key.part() == (role == Role::Public ? KeyPart::Public
+                                                                 : KeyPart::Private);
     if (!part_ok)
         return error(errs.type, std::string(role == Role::Public ? "a public" : "a private") +
                                     " key is required for this function");

@@ -230,6 +230,13 @@ TEST(SignErrors, WrongKeyTypeOrHalfIsKeyTypeInconsistent) {
               Err::KeyTypeInconsistent);
 }
 
+TEST(SignErrors, MislabelledKeysNeverReachTheImplementation) {
+    Key fake_ec = Key::secret(KeyType::Ec, SecretBytes(Bytes(300, 1)));
+    EXPECT_EQ(reg().sign(mk(mech::kEcdsaSha256), fake_ec).code(), Err::KeyTypeInconsistent);
+    Key typed_aes = Key::private_key(KeyType::Aes, PkeyPtr(nullptr));
+    EXPECT_EQ(reg().encrypt(mk(mech::kAesEcb), typed_aes).code(), Err::KeyTypeInconsistent);
+}
+
 TEST(SignErrors, UnknownOrWrongFunctionIsMechanismInvalid) {
     KeyPair rsa = rsa_pair(1024);
     EXPECT_EQ(reg().sign(mk(0x7FFF'FFFF), rsa.private_key).code(), Err::MechanismInvalid);
