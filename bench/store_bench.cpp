@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "common/env.h"
@@ -102,8 +103,10 @@ void BM_CreateObjectsOneTxn(benchmark::State& state) {
 }
 BENCHMARK(BM_CreateObjectsOneTxn)->Arg(1000)->UseRealTime();
 
-// One populated store per size, built on first use.
+// One populated store per size, built on first use (by whichever benchmark thread comes first).
 Opened& populated(uint64_t n) {
+    static std::mutex mu;
+    std::lock_guard<std::mutex> lock(mu);
     static std::map<uint64_t, Opened> stores;
     auto it = stores.find(n);
     if (it != stores.end()) return it->second;
@@ -160,5 +163,7 @@ void BM_FindByLabel_WholeRead(benchmark::State& state) {
     }
 }
 BENCHMARK(BM_FindByLabel_WholeRead)->Arg(1000)->Arg(10000)->Arg(100000);
+// Parallel readers on the connection pool (compare items/s across thread counts).
+BENCHMARK(BM_FindByLabel_WholeRead)->Arg(100000)->Threads(2)->Threads(4)->UseRealTime();
 
 }  // namespace

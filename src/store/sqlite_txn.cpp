@@ -294,11 +294,13 @@ Status SqliteTxn::put_policy(const PolicyRecord& r) {
 
 Status SqliteTxn::append_audit(AuditRecord rec) {
     SR_TRY(require_writable("append_audit"));
-    SR_ASSIGN_OR_RETURN(Stmt last,
-                        m_db.prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
-    SR_ASSIGN_OR_RETURN(bool row, last.step());
-    rec.seq = row ? last.col_u64(0) + 1 : 1;
-    rec.prev_hash = row ? last.col_blob(1) : audit::genesis_hash();
+    {
+        SR_ASSIGN_OR_RETURN(Stmt last,
+                            m_db.prepare("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1"));
+        SR_ASSIGN_OR_RETURN(bool row, last.step());
+        rec.seq = row ? last.col_u64(0) + 1 : 1;
+        rec.prev_hash = row ? last.col_blob(1) : audit::genesis_hash();
+    }
     if (rec.time == 0) {
         rec.time = std::chrono::duration_cast<std::chrono::seconds>(
                        m_env.now().time_since_epoch())

@@ -116,6 +116,9 @@ struct AuditRecord {
 };
 
 // ---- Access inside a transaction. Obtained only from Store::read / Store::write.
+// Errors: AlreadyExists for a duplicate partition name, ObjectAlreadyExists for a duplicate OUID
+// in a partition, NotFound for update/delete of a missing row or a role/policy/object naming a
+// partition that does not exist (partition 0, the HSM, always exists), StoreIo for disk errors.
 
 class Txn {
 public:
@@ -176,13 +179,16 @@ public:
     // Opens (or creates) the database at `path`, migrating older schemas in one transaction.
     // Errors: StoreCorrupt (not a database / integrity failure), StoreSchemaUnknown (newer
     // schema than this build), NotFound (missing and !create_if_missing), StoreIo.
-    // On any error nothing on disk has changed.
+    // On any error nothing on disk has changed. `env` must outlive the store.
     static Result<std::unique_ptr<Store>> open(const std::filesystem::path& path, Env& env,
                                                const StoreOptions& options);
 
-    // Run `fn` in a read transaction (consistent snapshot).
+    // Run `fn` in a read transaction (consistent snapshot). Reads run in parallel with each
+    // other and with a write; Txn write methods fail inside a read.
     virtual Status read(const std::function<Status(Txn&)>& fn) = 0;
-    // Run `fn` in a write transaction; committed (durably) if fn succeeds, rolled back if not.
+    // Run `fn` in a write transaction; committed (durably) if fn succeeds, rolled back if not
+    // (also when fn throws). Writes are serialized. Calling read/write on the same store from
+    // inside `fn` is refused with GeneralError (transactions on two different stores may nest).
     virtual Status write(const std::function<Status(Txn&)>& fn) = 0;
 
     // Walk the audit chain; Ok if intact, StoreCorrupt naming the first bad record if not.
