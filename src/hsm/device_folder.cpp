@@ -112,6 +112,9 @@ Status create_device_folder(Env& env, const fs::path& path, const DeviceConfig& 
             return txn.put_meta(folder::kMasterCheckMeta, check);
         }); !st_) return st_;
     }
+    // Sealed material only, but still nobody else's business; SQLite gives -wal/-shm the same.
+    std::error_code ec;
+    fs::permissions(path / folder::kStoreFile, fs::perms::owner_read | fs::perms::owner_write, ec);
 
     SR_ASSIGN_OR_RETURN(auto identity, crypto::generate_ec_key(crypto::EcCurve::P256));
     SR_ASSIGN_OR_RETURN(SecretBytes key_pem, crypto::private_key_to_pem(identity.get()));

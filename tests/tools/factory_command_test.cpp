@@ -68,8 +68,10 @@ TEST_F(FactoryCommand, NewDeviceMakesAFolderThatOpensWithItsIdentity) {
     const fs::path folder = m_home / "devices" / "4242";
     for (auto f : {"device.toml", "store.db", "master.key", "identity.pem", "identity-key.pem"})
         EXPECT_TRUE(fs::exists(folder / f)) << f;
-    EXPECT_EQ(fs::status(folder / "master.key").permissions() & fs::perms::all,
-              fs::perms::owner_read | fs::perms::owner_write);
+    for (auto f : {"master.key", "identity-key.pem", "store.db"})
+        EXPECT_EQ(fs::status(folder / f).permissions() & fs::perms::all,
+                  fs::perms::owner_read | fs::perms::owner_write)
+            << f;
     PosixEnv env;
     auto dev = hsm::LocalDevice::open(env, folder);
     ASSERT_TRUE(dev.is_ok()) << dev.status().to_string();
