@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -23,6 +24,13 @@ std::filesystem::path bench_dir() {
         auto d = std::filesystem::temp_directory_path() /
                  ("sr-store-bench-" + std::to_string(::getpid()));
         std::filesystem::create_directories(d);
+        // Open stores may still hold the files at exit; unlinking them under SQLite is harmless.
+        std::atexit([] {
+            std::error_code ec;
+            std::filesystem::remove_all(std::filesystem::temp_directory_path() /
+                                            ("sr-store-bench-" + std::to_string(::getpid())),
+                                        ec);
+        });
         return d;
     }();
     return dir;
