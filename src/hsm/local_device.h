@@ -154,6 +154,8 @@ private:
     // ---- Objects (local_objects.cpp)
     Result<ObjectPtr> load_object(const ObjectContext& ctx, ObjectHandle h);
     Result<ObjectHandle> store_new_object(const ObjectContext& ctx, AttributeSet attrs);
+    Result<std::vector<ObjectHandle>> store_new_objects(const ObjectContext& ctx,
+                                                        std::vector<AttributeSet> batch);
     Result<store::ObjectRecord> to_record(const PartitionRuntime& rt, const AttributeSet& attrs,
                                           uint64_t handle);
     Status check_object_write(const ObjectContext& ctx, const AttributeSet& attrs) const;

@@ -108,15 +108,11 @@ Result<KeyPairHandles> LocalDevice::generate_key_pair(SessionId s, const crypto:
     SR_ASSIGN_OR_RETURN(AttributeSet priv_material, attributes_from_key(pair.private_key));
     pub.merge(std::move(pub_material));
     priv.merge(std::move(priv_material));
-    KeyPairHandles out;
-    SR_ASSIGN_OR_RETURN(out.public_key, store_new_object(ctx, std::move(pub)));
-    auto private_handle = store_new_object(ctx, std::move(priv));
-    if (!private_handle) {
-        (void)destroy_object(s, out.public_key);
-        return private_handle.status();
-    }
-    out.private_key = *private_handle;
-    return out;
+    std::vector<AttributeSet> pair_attrs;
+    pair_attrs.push_back(std::move(pub));
+    pair_attrs.push_back(std::move(priv));
+    SR_ASSIGN_OR_RETURN(auto handles, store_new_objects(ctx, std::move(pair_attrs)));
+    return KeyPairHandles{handles[0], handles[1]};
 }
 
 Result<Bytes> LocalDevice::wrap_key(SessionId s, const crypto::Mechanism& m,

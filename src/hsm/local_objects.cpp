@@ -74,31 +74,52 @@ Status LocalDevice::check_object_write(const ObjectContext& ctx, const Attribute
 }
 
 Result<ObjectHandle> LocalDevice::store_new_object(const ObjectContext& ctx, AttributeSet attrs) {
-    SR_TRY(check_object_write(ctx, attrs));
-    SR_ASSIGN_OR_RETURN(Bytes ouid, crypto::random_public(sealing::kOuidBytes));
-    attrs.set_bytes(attr::kOuid, ouid);
-    classify_secrets(attrs);
+    std::vector<AttributeSet> one;
+    one.push_back(std::move(attrs));
+    SR_ASSIGN_OR_RETURN(auto handles, store_new_objects(ctx, std::move(one)));
+    return handles[0];
+}
+
+// All token objects of the batch land in one transaction (a key pair is both halves or none).
+Result<std::vector<ObjectHandle>> LocalDevice::store_new_objects(const ObjectContext& ctx,
+                                                                 std::vector<AttributeSet> batch) {
     PartitionRuntime& rt = *ctx.runtime;
-    if (!attrs.flag(attr::kToken, false)) {
-        ObjectHandle h = m_next_session_object.fetch_add(1);
-        auto obj = std::make_shared<const LoadedObject>(h, std::move(attrs), false,
-                                                        ctx.session->app(), ctx.session->id());
-        MutexLock lock(rt.mu);
-        rt.session_objects.emplace(h, std::move(obj));
-        return h;
+    std::vector<store::ObjectRecord> records(batch.size());
+    for (size_t i = 0; i < batch.size(); ++i) {
+        AttributeSet& attrs = batch[i];
+        SR_TRY(check_object_write(ctx, attrs));
+        SR_ASSIGN_OR_RETURN(Bytes ouid, crypto::random_public(sealing::kOuidBytes));
+        attrs.set_bytes(attr::kOuid, ouid);
+        classify_secrets(attrs);
+        if (attrs.flag(attr::kToken, false)) {
+            SR_ASSIGN_OR_RETURN(records[i], to_record(rt, attrs, 0));
+        }
     }
-    SR_ASSIGN_OR_RETURN(store::ObjectRecord rec, to_record(rt, attrs, 0));
-    uint64_t handle = 0;
-    if (Status st_ = m_store->write([&](store::Txn& txn) -> Status {
-        SR_ASSIGN_OR_RETURN(handle, txn.insert_object(rec));
-        return {};
-    }); !st_) return st_;
-    if (handle >= kSessionHandleBase)
-        return error(Err::DeviceMemory, "token object handles exhausted");
-    auto obj = std::make_shared<const LoadedObject>(handle, std::move(attrs), true, 0, 0);
+    std::vector<ObjectHandle> handles(batch.size(), 0);
+    if (std::any_of(batch.begin(), batch.end(),
+                    [](const AttributeSet& a) { return a.flag(attr::kToken, false); })) {
+        if (Status st_ = m_store->write([&](store::Txn& txn) -> Status {
+                for (size_t i = 0; i < batch.size(); ++i) {
+                    if (!batch[i].flag(attr::kToken, false)) continue;
+                    SR_ASSIGN_OR_RETURN(handles[i], txn.insert_object(records[i]));
+                    if (handles[i] >= kSessionHandleBase)
+                        return error(Err::DeviceMemory, "token object handles exhausted");
+                }
+                return {};
+            });
+            !st_)
+            return st_;
+    }
     MutexLock lock(rt.mu);
-    rt.token_cache.emplace(handle, std::move(obj));
-    return handle;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        const bool token = batch[i].flag(attr::kToken, false);
+        if (!token) handles[i] = m_next_session_object.fetch_add(1);
+        auto obj = std::make_shared<const LoadedObject>(
+            handles[i], std::move(batch[i]), token, token ? 0 : ctx.session->app(),
+            token ? 0 : ctx.session->id());
+        (token ? rt.token_cache : rt.session_objects).emplace(handles[i], std::move(obj));
+    }
+    return handles;
 }
 
 Result<ObjectPtr> LocalDevice::load_object(const ObjectContext& ctx, ObjectHandle h) {
