@@ -101,8 +101,8 @@ TEST_F(DeviceRobustness, TruncatedFolderGivesClearErrors) {
     SR_EXPECT_ERR(LocalDevice::open(m_env, m_root / "nothing-here"), Err::NotFound);
 }
 
-// The child creates token keys one transaction each and acknowledges every one on a pipe.
-[[noreturn]] void writer(const fs::path& folder, PartitionId p, int ack_fd) {
+// The child creates token EC key pairs (one transaction per pair) and acknowledges each.
+[[noreturn]] void writer(const fs::path& folder, PartitionId p, int round, int ack_fd) {
     PosixEnv env;
     auto dev = LocalDevice::open(env, folder);
     if (!dev) ::_exit(2);
@@ -110,12 +110,18 @@ TEST_F(DeviceRobustness, TruncatedFolderGivesClearErrors) {
     auto s = (*dev)->open_session(*a, p, true);
     if (!s || !(*dev)->login(*s, Role::CryptoOfficer, kCoPw).is_ok()) ::_exit(3);
     for (uint32_t i = 0;; ++i) {
-        AttributeSet t;
-        t.set_bool(attr::kToken, true);
-        t.set_bool(attr::kEncrypt, true);
-        t.set_ulong(attr::kValueLen, 32);
-        t.set_string(attr::kLabel, "k" + std::to_string(i));
-        if (!(*dev)->generate_key(*s, {crypto::mech::kAesKeyGen, crypto::NoParams{}}, t)) ::_exit(4);
+        AttributeSet pub;
+        pub.set_bool(attr::kToken, true);
+        pub.set_bool(attr::kVerify, true);
+        pub.set_bytes(attr::kEcParams, *crypto::curve_params_der("P-256"));
+        pub.set_string(attr::kLabel, "r" + std::to_string(round) + "-k" + std::to_string(i));
+        AttributeSet priv;
+        priv.set_bool(attr::kToken, true);
+        priv.set_bool(attr::kSign, true);
+        priv.set_string(attr::kLabel, "r" + std::to_string(round) + "-k" + std::to_string(i));
+        if (!(*dev)->generate_key_pair(*s, {crypto::mech::kEcKeyPairGen, crypto::NoParams{}}, pub,
+                                       priv))
+            ::_exit(4);
         if (::write(ack_fd, &i, sizeof i) != static_cast<ssize_t>(sizeof i)) ::_exit(5);
     }
 }
@@ -132,7 +138,7 @@ TEST_F(DeviceRobustness, WriterKilledMidBatchLeavesOnlyCompleteObjects) {
         ASSERT_GE(child, 0);
         if (child == 0) {
             ::close(fds[0]);
-            writer(m_folder, p, fds[1]);
+            writer(m_folder, p, round, fds[1]);
         }
         ::close(fds[1]);
         // Let a varying number of creations complete, then kill wherever the writer is.
@@ -152,15 +158,19 @@ TEST_F(DeviceRobustness, WriterKilledMidBatchLeavesOnlyCompleteObjects) {
     auto handles = dev().find_next(s, 100000);
     SR_ASSERT_OK(handles);
     SR_ASSERT_OK(dev().find_final(s));
-    EXPECT_GE(handles->size(), acked);
+    EXPECT_GE(handles->size(), 2 * acked);
+    std::map<std::string, int> halves;
     for (ObjectHandle h : *handles) {
-        auto attrs = dev().get_attributes(s, h, std::vector<AttrType>{attr::kLabel, attr::kOuid});
+        auto attrs = dev().get_attributes(s, h, std::vector<AttrType>{attr::kLabel, attr::kClass});
         ASSERT_TRUE(attrs.is_ok()) << attrs.status().to_string();
-        // The secret value unseals and makes a working key.
-        crypto::IvParams iv{Bytes(16, 0)};
-        SR_ASSERT_OK(dev().encrypt_init(s, {crypto::mech::kAesCbcPad, iv}, h));
-        SR_ASSERT_OK(dev().encrypt(s, as_bytes("x")));
+        ++halves[to_string(*attrs->values.get(attr::kLabel))];
+        // Private halves unseal into a working key.
+        if (attrs->values.get_ulong(attr::kClass) == cls::kPrivateKey) {
+            SR_ASSERT_OK(dev().sign_init(s, {crypto::mech::kEcdsaSha256, crypto::NoParams{}}, h));
+            SR_ASSERT_OK(dev().sign(s, as_bytes("x")));
+        }
     }
+    for (const auto& [label, n] : halves) EXPECT_EQ(n, 2) << label << " is half a key pair";
 }
 
 }  // namespace
