@@ -1,0 +1,144 @@
+// The switch has no default: -Wswitch (errors under -Werror) keeps it total over sr::Err.
+#include "pkcs11/rv.h"
+
+namespace sr::p11 {
+
+CK_RV to_ck_rv(Err e) noexcept {
+    switch (e) {
+        case Err::Ok: return CKR_OK;
+        case Err::Cancel: return CKR_CANCEL;
+        case Err::HostMemory: return CKR_HOST_MEMORY;
+        case Err::SlotIdInvalid: return CKR_SLOT_ID_INVALID;
+        case Err::GeneralError: return CKR_GENERAL_ERROR;
+        case Err::FunctionFailed: return CKR_FUNCTION_FAILED;
+        case Err::ArgumentsBad: return CKR_ARGUMENTS_BAD;
+        case Err::NoEvent: return CKR_NO_EVENT;
+        case Err::NeedToCreateThreads: return CKR_NEED_TO_CREATE_THREADS;
+        case Err::CantLock: return CKR_CANT_LOCK;
+        case Err::AttributeReadOnly: return CKR_ATTRIBUTE_READ_ONLY;
+        case Err::AttributeSensitive: return CKR_ATTRIBUTE_SENSITIVE;
+        case Err::AttributeTypeInvalid: return CKR_ATTRIBUTE_TYPE_INVALID;
+        case Err::AttributeValueInvalid: return CKR_ATTRIBUTE_VALUE_INVALID;
+        case Err::ActionProhibited: return CKR_ACTION_PROHIBITED;
+        case Err::DataInvalid: return CKR_DATA_INVALID;
+        case Err::DataLenRange: return CKR_DATA_LEN_RANGE;
+        case Err::DeviceError: return CKR_DEVICE_ERROR;
+        case Err::DeviceMemory: return CKR_DEVICE_MEMORY;
+        case Err::DeviceRemoved: return CKR_DEVICE_REMOVED;
+        case Err::EncryptedDataInvalid: return CKR_ENCRYPTED_DATA_INVALID;
+        case Err::EncryptedDataLenRange: return CKR_ENCRYPTED_DATA_LEN_RANGE;
+        case Err::FunctionCanceled: return CKR_FUNCTION_CANCELED;
+        case Err::FunctionNotParallel: return CKR_FUNCTION_NOT_PARALLEL;
+        case Err::FunctionNotSupported: return CKR_FUNCTION_NOT_SUPPORTED;
+        case Err::KeyHandleInvalid: return CKR_KEY_HANDLE_INVALID;
+        case Err::KeySizeRange: return CKR_KEY_SIZE_RANGE;
+        case Err::KeyTypeInconsistent: return CKR_KEY_TYPE_INCONSISTENT;
+        case Err::KeyNotNeeded: return CKR_KEY_NOT_NEEDED;
+        case Err::KeyChanged: return CKR_KEY_CHANGED;
+        case Err::KeyNeeded: return CKR_KEY_NEEDED;
+        case Err::KeyIndigestible: return CKR_KEY_INDIGESTIBLE;
+        case Err::KeyFunctionNotPermitted: return CKR_KEY_FUNCTION_NOT_PERMITTED;
+        case Err::KeyNotWrappable: return CKR_KEY_NOT_WRAPPABLE;
+        case Err::KeyUnextractable: return CKR_KEY_UNEXTRACTABLE;
+        case Err::MechanismInvalid: return CKR_MECHANISM_INVALID;
+        case Err::MechanismParamInvalid: return CKR_MECHANISM_PARAM_INVALID;
+        case Err::ObjectHandleInvalid: return CKR_OBJECT_HANDLE_INVALID;
+        case Err::OperationActive: return CKR_OPERATION_ACTIVE;
+        case Err::OperationNotInitialized: return CKR_OPERATION_NOT_INITIALIZED;
+        case Err::PinIncorrect: return CKR_PIN_INCORRECT;
+        case Err::PinInvalid: return CKR_PIN_INVALID;
+        case Err::PinLenRange: return CKR_PIN_LEN_RANGE;
+        case Err::PinExpired: return CKR_PIN_EXPIRED;
+        case Err::PinLocked: return CKR_PIN_LOCKED;
+        case Err::SessionClosed: return CKR_SESSION_CLOSED;
+        case Err::SessionCount: return CKR_SESSION_COUNT;
+        case Err::SessionHandleInvalid: return CKR_SESSION_HANDLE_INVALID;
+        case Err::SessionParallelNotSupported: return CKR_SESSION_PARALLEL_NOT_SUPPORTED;
+        case Err::SessionReadOnly: return CKR_SESSION_READ_ONLY;
+        case Err::SessionExists: return CKR_SESSION_EXISTS;
+        case Err::SessionReadOnlyExists: return CKR_SESSION_READ_ONLY_EXISTS;
+        case Err::SessionReadWriteSoExists: return CKR_SESSION_READ_WRITE_SO_EXISTS;
+        case Err::SignatureInvalid: return CKR_SIGNATURE_INVALID;
+        case Err::SignatureLenRange: return CKR_SIGNATURE_LEN_RANGE;
+        case Err::TemplateIncomplete: return CKR_TEMPLATE_INCOMPLETE;
+        case Err::TemplateInconsistent: return CKR_TEMPLATE_INCONSISTENT;
+        case Err::TokenNotPresent: return CKR_TOKEN_NOT_PRESENT;
+        case Err::TokenNotRecognized: return CKR_TOKEN_NOT_RECOGNIZED;
+        case Err::TokenWriteProtected: return CKR_TOKEN_WRITE_PROTECTED;
+        case Err::UnwrappingKeyHandleInvalid: return CKR_UNWRAPPING_KEY_HANDLE_INVALID;
+        case Err::UnwrappingKeySizeRange: return CKR_UNWRAPPING_KEY_SIZE_RANGE;
+        case Err::UnwrappingKeyTypeInconsistent: return CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT;
+        case Err::UserAlreadyLoggedIn: return CKR_USER_ALREADY_LOGGED_IN;
+        case Err::UserNotLoggedIn: return CKR_USER_NOT_LOGGED_IN;
+        case Err::UserPinNotInitialized: return CKR_USER_PIN_NOT_INITIALIZED;
+        case Err::UserTypeInvalid: return CKR_USER_TYPE_INVALID;
+        case Err::UserAnotherAlreadyLoggedIn: return CKR_USER_ANOTHER_ALREADY_LOGGED_IN;
+        case Err::UserTooManyTypes: return CKR_USER_TOO_MANY_TYPES;
+        case Err::WrappedKeyInvalid: return CKR_WRAPPED_KEY_INVALID;
+        case Err::WrappedKeyLenRange: return CKR_WRAPPED_KEY_LEN_RANGE;
+        case Err::WrappingKeyHandleInvalid: return CKR_WRAPPING_KEY_HANDLE_INVALID;
+        case Err::WrappingKeySizeRange: return CKR_WRAPPING_KEY_SIZE_RANGE;
+        case Err::WrappingKeyTypeInconsistent: return CKR_WRAPPING_KEY_TYPE_INCONSISTENT;
+        case Err::RandomSeedNotSupported: return CKR_RANDOM_SEED_NOT_SUPPORTED;
+        case Err::RandomNoRng: return CKR_RANDOM_NO_RNG;
+        case Err::DomainParamsInvalid: return CKR_DOMAIN_PARAMS_INVALID;
+        case Err::CurveNotSupported: return CKR_CURVE_NOT_SUPPORTED;
+        case Err::BufferTooSmall: return CKR_BUFFER_TOO_SMALL;
+        case Err::SavedStateInvalid: return CKR_SAVED_STATE_INVALID;
+        case Err::InformationSensitive: return CKR_INFORMATION_SENSITIVE;
+        case Err::StateUnsaveable: return CKR_STATE_UNSAVEABLE;
+        case Err::CryptokiNotInitialized: return CKR_CRYPTOKI_NOT_INITIALIZED;
+        case Err::CryptokiAlreadyInitialized: return CKR_CRYPTOKI_ALREADY_INITIALIZED;
+        case Err::MutexBad: return CKR_MUTEX_BAD;
+        case Err::MutexNotLocked: return CKR_MUTEX_NOT_LOCKED;
+        case Err::NewPinMode: return CKR_NEW_PIN_MODE;
+        case Err::NextOtp: return CKR_NEXT_OTP;
+        case Err::ExceededMaxIterations: return CKR_EXCEEDED_MAX_ITERATIONS;
+        case Err::FipsSelfTestFailed: return CKR_FIPS_SELF_TEST_FAILED;
+        case Err::LibraryLoadFailed: return CKR_LIBRARY_LOAD_FAILED;
+        case Err::PinTooWeak: return CKR_PIN_TOO_WEAK;
+        case Err::PublicKeyInvalid: return CKR_PUBLIC_KEY_INVALID;
+        case Err::FunctionRejected: return CKR_FUNCTION_REJECTED;
+        // Luna vendor codes.
+        case Err::ContainerHandleInvalid: return vendor::kContainerHandleInvalid;
+        case Err::TooManyContainers: return vendor::kTooManyContainers;
+        case Err::UserLockedOut: return vendor::kUserLockedOut;
+        case Err::CloningParameterAlreadyExists: return vendor::kCloningParameterAlreadyExists;
+        case Err::CloningParameterMissing: return vendor::kCloningParameterMissing;
+        case Err::CertificateDataMissing: return vendor::kCertificateDataMissing;
+        case Err::CertificateDataInvalid: return vendor::kCertificateDataInvalid;
+        case Err::CertificateInvalid: return vendor::kCertificateInvalid;
+        case Err::ConfigFailsDependencies: return vendor::kConfigFailsDependencies;
+        case Err::FailedDependencies: return vendor::kFailedDependencies;
+        case Err::BadMac: return vendor::kBadMac;
+        case Err::SoLoginFailureThreshold: return vendor::kSoLoginFailureThreshold;
+        case Err::MaxObjectCountExceeded: return vendor::kMaxObjectCountExceeded;
+        case Err::HsmStorageFull: return vendor::kHsmStorageFull;
+        case Err::ContainerObjectStorageFull: return vendor::kContainerObjectStorageFull;
+        case Err::PartitionDisabled: return vendor::kPartitionDisabled;
+        case Err::OperationNotAllowed: return vendor::kOperationNotAllowed;
+        case Err::ObjectAlreadyExists: return vendor::kObjectAlreadyExists;
+        case Err::FailedToCloneAnObject: return vendor::kFailedToCloneAnObject;
+        case Err::CloneNotAttempted: return vendor::kCloneNotAttempted;
+        case Err::ObjectTypeInvalid: return vendor::kObjectTypeInvalid;
+        case Err::ObjectReadOnly: return vendor::kObjectReadOnly;
+        case Err::HsmTampered: return vendor::kHsmTampered;
+        case Err::UnableToConnect: return vendor::kUnableToConnect;
+        case Err::UserNotAuthorized: return vendor::kUserNotAuthorized;
+        // An uninitialized partition (or HSM) has no role that could log in or own objects.
+        case Err::PartitionNotInitialized: return CKR_USER_PIN_NOT_INITIALIZED;
+        case Err::HsmNotInitialized: return CKR_USER_PIN_NOT_INITIALIZED;
+        // Strongroom-internal conditions.
+        case Err::StoreCorrupt: return CKR_DEVICE_ERROR;
+        case Err::StoreSchemaUnknown: return CKR_DEVICE_ERROR;
+        case Err::MasterKeyWrong: return CKR_DEVICE_ERROR;
+        case Err::StoreIo: return CKR_DEVICE_ERROR;
+        case Err::NotFound: return CKR_FUNCTION_FAILED;
+        case Err::AlreadyExists: return CKR_FUNCTION_FAILED;
+        case Err::NotImplemented: return CKR_FUNCTION_NOT_SUPPORTED;
+        case Err::Crypto: return CKR_FUNCTION_FAILED;
+    }
+    return CKR_GENERAL_ERROR;
+}
+
+}  // namespace sr::p11
