@@ -38,6 +38,46 @@ Status role_on_slot(std::span<const Role> roles, Role role) {
     return {};
 }
 
+enum class Outcome { Counted, HsmZeroized, PartitionZeroized, Locked };
+
+// The lockout rule of a partition role whose failure count reached its threshold.
+Result<Outcome> apply_lockout(store::Txn& txn, PartitionId p, Role role, store::RoleRecord& rec) {
+    switch (lockout_rule(role).action) {
+        case LockoutAction::ZeroizePartition: {
+            SR_ASSIGN_OR_RETURN(auto part, txn.partition(p));
+            if (!part) return error(Err::SlotIdInvalid);
+            SR_TRY(txn.delete_objects(p));
+            SR_TRY(txn.delete_roles(p));
+            part->initialized = false;
+            part->label.clear();
+            part->storage_key_sealed.clear();
+            part->domain_key_sealed.clear();
+            part->domain_fingerprint.clear();
+            SR_TRY(txn.update_partition(*part));
+            SR_TRY(txn.append_audit({0, 0, p, "Partition SO", "partition.zeroize",
+                                     "failed Partition SO logins", {}, {}}));
+            return Outcome::PartitionZeroized;
+        }
+        case LockoutAction::LockOfficerAndUser:
+            for (Role r : {Role::CryptoOfficer, Role::CryptoUser}) {
+                SR_ASSIGN_OR_RETURN(auto locked, txn.role(p, to_role_id(r)));
+                if (!locked) continue;
+                locked->locked_out = true;
+                SR_TRY(txn.put_role(*locked));
+            }
+            break;
+        case LockoutAction::ZeroizeHsm:
+        case LockoutAction::LockUser:
+        case LockoutAction::LockRole:
+            rec.locked_out = true;
+            SR_TRY(txn.put_role(rec));
+            break;
+    }
+    SR_TRY(txn.append_audit({0, 0, p, std::string(role_display_name(role)), "role.lockout", "",
+                             {}, {}}));
+    return Outcome::Locked;
+}
+
 }  // namespace
 
 Status LocalDevice::login(SessionId s, Role role, std::string_view password) {
@@ -115,7 +155,6 @@ Status LocalDevice::login(SessionId s, Role role, std::string_view password) {
 }
 
 Status LocalDevice::record_failed_login(PartitionId p, Role role) {
-    enum class Outcome { Counted, HsmZeroized, PartitionZeroized, Locked };
     Outcome outcome = Outcome::Counted;
     uint32_t count = 0;
     uint32_t threshold = 0;
@@ -140,41 +179,8 @@ Status LocalDevice::record_failed_login(PartitionId p, Role role) {
         count = ++rec->failed_logins;
         SR_TRY(txn.put_role(*rec));
         if (count < threshold) return {};
-        const LockoutRule& rule = lockout_rule(role);
-        switch (rule.action) {
-            case LockoutAction::ZeroizePartition: {
-                SR_ASSIGN_OR_RETURN(auto part, txn.partition(p));
-                if (!part) return error(Err::SlotIdInvalid);
-                SR_TRY(txn.delete_objects(p));
-                SR_TRY(txn.delete_roles(p));
-                part->initialized = false;
-                part->label.clear();
-                part->storage_key_sealed.clear();
-                part->domain_key_sealed.clear();
-                part->domain_fingerprint.clear();
-                SR_TRY(txn.update_partition(*part));
-                outcome = Outcome::PartitionZeroized;
-                return txn.append_audit({0, 0, p, "Partition SO", "partition.zeroize",
-                                         "failed Partition SO logins", {}, {}});
-            }
-            case LockoutAction::LockOfficerAndUser:
-                for (Role r : {Role::CryptoOfficer, Role::CryptoUser}) {
-                    SR_ASSIGN_OR_RETURN(auto locked, txn.role(p, to_role_id(r)));
-                    if (!locked) continue;
-                    locked->locked_out = true;
-                    SR_TRY(txn.put_role(*locked));
-                }
-                break;
-            case LockoutAction::ZeroizeHsm:
-            case LockoutAction::LockUser:
-            case LockoutAction::LockRole:
-                rec->locked_out = true;
-                SR_TRY(txn.put_role(*rec));
-                break;
-        }
-        outcome = Outcome::Locked;
-        return txn.append_audit({0, 0, p, std::string(role_display_name(role)), "role.lockout",
-                                 "", {}, {}});
+        SR_ASSIGN_OR_RETURN(outcome, apply_lockout(txn, p, role, *rec));
+        return {};
     }); !st_) return st_;
     const std::string counted = " (" + std::to_string(count) + " of " +
                                 std::to_string(threshold) + " failed attempts)";
