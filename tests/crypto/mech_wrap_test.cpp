@@ -293,3 +293,83 @@ TEST(Registry, SizeRangesAreInDocumentedUnits) {
 
 }  // namespace
 }  // namespace sr::crypto
+
+namespace sr::crypto {
+namespace {
+
+using namespace testing;
+
+// Parameters that make each mechanism usable, for the positive half of the truth test.
+MechParams usable_params(MechanismId id, const KeyPair& ec_peer) {
+    switch (id) {
+        case mech::kRsaPkcsPss: return PssParams{Hash::Sha256, Hash::Sha256, 32};
+        case mech::kSha1RsaPkcsPss: return PssParams{Hash::Sha1, Hash::Sha1, 20};
+        case mech::kSha224RsaPkcsPss: return PssParams{Hash::Sha224, Hash::Sha224, 28};
+        case mech::kSha256RsaPkcsPss: return PssParams{Hash::Sha256, Hash::Sha256, 32};
+        case mech::kSha384RsaPkcsPss: return PssParams{Hash::Sha384, Hash::Sha384, 48};
+        case mech::kSha512RsaPkcsPss: return PssParams{Hash::Sha512, Hash::Sha512, 20};
+        case mech::kRsaPkcsOaep: return OaepParams{Hash::Sha1, Hash::Sha1, {}};
+        case mech::kRsaAesKeyWrap: return RsaAesWrapParams{128, {Hash::Sha1, Hash::Sha1, {}}};
+        case mech::kAesCbc: case mech::kAesCbcPad: return IvParams{Bytes(16)};
+        case mech::kDes3Cbc: case mech::kDes3CbcPad: return IvParams{Bytes(8)};
+        case mech::kAesCtr: return CtrParams{Bytes(16), 128};
+        case mech::kAesGcm: return GcmParams{Bytes(12), {}, 128};
+        case mech::kEcdh1Derive: return EcdhParams{ec_public_parts(ec_peer.public_key)->point};
+        default: return NoParams{};
+    }
+}
+
+TEST(Registry, EveryAdvertisedFunctionWorksWithASuitableKey) {
+    KeyPair rsa = rsa_pair(1024);
+    KeyPair ec = ec_pair("P-256");
+    KeyPair peer = ec_pair("P-256");
+    KeyPair ed = ec_pair("Ed25519");
+    KeyGenParams dp;
+    dp.bits = 1024;
+    KeyPair dsa = *reg().generate_key_pair(mk(mech::kDsaKeyPairGen), dp);
+    Key aes = secret_key(KeyType::Aes, 16);
+    Key des = secret_key(KeyType::Des3, 24);
+    Key generic = secret_key(KeyType::GenericSecret, 32);
+    auto pair_for = [&](KeyType t) -> const KeyPair* {
+        return t == KeyType::Rsa ? &rsa : t == KeyType::Ec ? &ec : t == KeyType::EcEdwards ? &ed
+                                                               : &dsa;
+    };
+    size_t exercised = 0;
+    for (const auto& info : reg().all()) {
+        SCOPED_TRACE(info.name);
+        Mechanism m = mk(info.id, usable_params(info.id, peer));
+        if (info.flags & op::kDigest) {
+            EXPECT_TRUE(reg().digest(m).is_ok());
+        }
+        if (info.key_types.empty()) continue;
+        KeyType t = info.key_types.front();
+        if (info.flags & (op::kGenerate | op::kGenerateKeyPair)) continue;  // KeyGen tests
+        ++exercised;
+        const Key* pub = nullptr;
+        const Key* priv = nullptr;
+        if (is_symmetric(t)) {
+            pub = priv = t == KeyType::Aes ? &aes : t == KeyType::Des3 ? &des : &generic;
+        } else {
+            pub = &pair_for(t)->public_key;
+            priv = &pair_for(t)->private_key;
+        }
+        size_t size = is_symmetric(t) ? priv->value().size() : priv->bits();
+        EXPECT_GE(size, info.min_key_size);
+        EXPECT_LE(size, info.max_key_size);
+        auto ok = [&](auto r) { EXPECT_TRUE(r.is_ok()) << r.status().to_string(); };
+        if (info.flags & op::kEncrypt) ok(reg().encrypt(m, *pub));
+        if (info.flags & op::kDecrypt) ok(reg().decrypt(m, *priv));
+        if (info.flags & op::kSign) ok(reg().sign(m, *priv));
+        if (info.flags & op::kVerify) ok(reg().verify(m, *pub));
+        if (info.flags & op::kDerive) ok(reg().derive(m, *priv));
+        if (info.flags & op::kWrap) {
+            auto w = reg().wrap(m, *pub, message(16));
+            ok(w);
+            if (w && (info.flags & op::kUnwrap)) ok(reg().unwrap(m, *priv, *w));
+        }
+    }
+    EXPECT_EQ(exercised, 45U);  // 57 mechanisms less 5 digests and 7 generators
+}
+
+}  // namespace
+}  // namespace sr::crypto
