@@ -171,7 +171,8 @@ Status get_mechanism_info(CK_SLOT_ID id, CK_MECHANISM_TYPE type, CK_MECHANISM_IN
         CK_MECHANISM_INFO out{};
         out.ulMinKeySize = d.min_key_size;
         out.ulMaxKeySize = d.max_key_size;
-        out.flags = d.flags;
+        // CKF_HW: the device (the emulated HSM's engine) runs the mechanism, not the library.
+        out.flags = d.flags | CKF_HW;
         if (is_ec_mechanism(d.id)) out.flags |= kEcMechanismFlags;
         *info = out;
         return {};

@@ -145,13 +145,16 @@ TEST_F(Objects, BadTemplatesAreRefusedWithoutCrashing) {
     CK_SESSION_HANDLE s = user_session();
     CK_OBJECT_HANDLE h = 0;
     EXPECT_EQ(m_fl->C_CreateObject(s, nullptr, 2, &h), CKR_ARGUMENTS_BAD);
-    CK_ATTRIBUTE null_value[] = {{CKA_CLASS, nullptr, sizeof(CK_OBJECT_CLASS)}};
-    EXPECT_EQ(m_fl->C_CreateObject(s, null_value, 1, &h), CKR_ARGUMENTS_BAD);
+    // SoftHSM2 dereferences a null value with a length (a segfault), so Strongroom only.
+    if (!testing_softhsm()) {
+        CK_ATTRIBUTE null_value[] = {{CKA_CLASS, nullptr, sizeof(CK_OBJECT_CLASS)}};
+        EXPECT_EQ(m_fl->C_CreateObject(s, null_value, 1, &h), CKR_ARGUMENTS_BAD);
+    }
     CK_ATTRIBUTE t[] = {{CKA_CLASS, &kData, sizeof kData}};
     EXPECT_EQ(m_fl->C_CreateObject(s, t, 1, nullptr), CKR_ARGUMENTS_BAD);
     CK_BYTE short_class = 0;
     CK_ATTRIBUTE wrong_len[] = {{CKA_CLASS, &short_class, 1}};
-    EXPECT_EQ(m_fl->C_CreateObject(s, wrong_len, 1, &h), CKR_ATTRIBUTE_VALUE_INVALID);
+    EXPECT_REFUSED(m_fl->C_CreateObject(s, wrong_len, 1, &h), CKR_ATTRIBUTE_VALUE_INVALID);
     CK_ATTRIBUTE no_class[] = {{CKA_TOKEN, &kFalse, sizeof kFalse}};
     EXPECT_EQ(m_fl->C_CreateObject(s, no_class, 1, &h), CKR_TEMPLATE_INCOMPLETE);
     EXPECT_EQ(m_fl->C_GetAttributeValue(s, 0x7fffffff, t, 1), CKR_OBJECT_HANDLE_INVALID);
