@@ -163,7 +163,11 @@ Status LocalDevice::record_failed_login(PartitionId p, Role role) {
             SR_ASSIGN_OR_RETURN(auto hsm, txn.hsm());
             count = ++hsm.so_failed_logins;
             threshold = lockout_threshold(role, {});
-            if (count < threshold) return txn.put_hsm(hsm);
+            if (count < threshold) {
+                SR_TRY(txn.put_hsm(hsm));
+                return txn.append_audit({0, 0, kAdminPartition, "HSM SO", "login.fail",
+                                         std::to_string(count), {}, {}});
+            }
             // Zeroize: every partition gone, the HSM back to its uninitialized state.
             SR_ASSIGN_OR_RETURN(auto parts, txn.partitions());
             for (const auto& part : parts) SR_TRY(txn.delete_partition(part.id));
@@ -178,7 +182,9 @@ Status LocalDevice::record_failed_login(PartitionId p, Role role) {
         threshold = lockout_threshold(role, values);
         count = ++rec->failed_logins;
         SR_TRY(txn.put_role(*rec));
-        if (count < threshold) return {};
+        if (count < threshold)
+            return txn.append_audit({0, 0, p, std::string(role_display_name(role)), "login.fail",
+                                     std::to_string(count), {}, {}});
         SR_ASSIGN_OR_RETURN(outcome, apply_lockout(txn, p, role, *rec));
         return {};
     }); !st_) return st_;

@@ -159,6 +159,7 @@ private:
     Result<store::ObjectRecord> to_record(const PartitionRuntime& rt, const AttributeSet& attrs,
                                           uint64_t handle);
     Status check_object_write(const ObjectContext& ctx, const AttributeSet& attrs) const;
+    Status check_key_management(const ObjectContext& ctx);
     void forget_cached(PartitionRuntime& rt, ObjectHandle h);
     void drop_session_objects(PartitionRuntime& rt, std::optional<SessionId> session,
                               std::optional<AppId> private_of_app);

@@ -5,6 +5,7 @@
 #include "crypto/primitives.h"
 #include "hsm/key_attributes.h"
 #include "hsm/local_device.h"
+#include "hsm/policy.h"
 #include "hsm/sealing.h"
 
 namespace sr::hsm {
@@ -73,6 +74,16 @@ Status LocalDevice::check_object_write(const ObjectContext& ctx, const Attribute
     return {};
 }
 
+// Partition policy 28 gates creating, destroying and modifying objects (not cloning, not use).
+Status LocalDevice::check_key_management(const ObjectContext& ctx) {
+    SR_ASSIGN_OR_RETURN(auto values, partition_policy_values(ctx.runtime->id));
+    auto it = values.find(policy::kKeyManagementFunctions);
+    if (it != values.end() && it->second == 0)
+        return error(Err::OperationNotAllowed,
+                     "key management functions are disabled (partition policy 28)");
+    return {};
+}
+
 Result<ObjectHandle> LocalDevice::store_new_object(const ObjectContext& ctx, AttributeSet attrs) {
     std::vector<AttributeSet> one;
     one.push_back(std::move(attrs));
@@ -83,6 +94,7 @@ Result<ObjectHandle> LocalDevice::store_new_object(const ObjectContext& ctx, Att
 // All token objects of the batch land in one transaction (a key pair is both halves or none).
 Result<std::vector<ObjectHandle>> LocalDevice::store_new_objects(const ObjectContext& ctx,
                                                                  std::vector<AttributeSet> batch) {
+    SR_TRY(check_key_management(ctx));
     PartitionRuntime& rt = *ctx.runtime;
     std::vector<store::ObjectRecord> records(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -188,6 +200,7 @@ Status LocalDevice::destroy_object(SessionId s, ObjectHandle h) {
     if (!obj->attrs().flag(attr::kDestroyable, true))
         return error(Err::ActionProhibited, "the object is not destroyable");
     SR_TRY(check_object_write(ctx, obj->attrs()));
+    SR_TRY(check_key_management(ctx));
     PartitionRuntime& rt = *ctx.runtime;
     if (!obj->token()) {
         MutexLock lock(rt.mu);
@@ -230,6 +243,7 @@ Status LocalDevice::set_attributes(SessionId s, ObjectHandle h, const AttributeS
     next.merge(changes.clone());
     classify_secrets(next);
     SR_TRY(check_object_write(ctx, next));
+    SR_TRY(check_key_management(ctx));
     PartitionRuntime& rt = *ctx.runtime;
     if (!obj->token()) {
         auto updated = std::make_shared<const LoadedObject>(h, std::move(next), false,

@@ -266,5 +266,23 @@ TEST_F(DeviceObjects, NonDestructivePolicyChangeKeepsObjects) {
     EXPECT_EQ(dev().partition_info(p)->object_count, 1u);
 }
 
+TEST_F(DeviceObjects, Policy28OffStopsObjectManagementButNotUse) {
+    make(ready_spec());
+    PartitionId p = partition_named("p1");
+    SessionId s = co_session();
+    auto h = dev().create_object(s, aes_template(pattern(16, 12), "kept"));
+    SR_ASSERT_OK(h);
+    AppId a = app();
+    SessionId po = session(a, p);
+    SR_ASSERT_OK(dev().login(po, Role::PartitionSo, kPoPw));
+    SR_ASSERT_OK(dev().set_partition_policies(a, p, std::vector<PolicyValue>{{28, 0}}));
+    SR_EXPECT_ERR(dev().create_object(s, aes_template(pattern(16, 13), "new")),
+                  Err::OperationNotAllowed);
+    SR_EXPECT_ERR(dev().destroy_object(s, *h), Err::OperationNotAllowed);
+    SR_ASSERT_OK(dev().encrypt_init(s, {crypto::mech::kAesCbcPad, crypto::IvParams{Bytes(16, 0)}},
+                                    *h));
+    SR_ASSERT_OK(dev().encrypt(s, as_bytes("still usable")));
+}
+
 }  // namespace
 }  // namespace sr::hsm::test
