@@ -1,5 +1,7 @@
 // Device lifecycle through the Device interface: HSM init, partitions, partition init, roles,
 // logins, lockout, and persistence across reopening.
+#include <algorithm>
+
 #include "engine_test_util.h"
 
 namespace sr::hsm::test {
@@ -275,6 +277,21 @@ TEST_F(DeviceLifecycle, PrePpsoPartitionsGetTheirOwnerAtCreation) {
     SessionId admin = session(a, kAdminPartition);
     SR_ASSERT_OK(dev().login(admin, Role::HsmSo, kSoPw));
     SR_ASSERT_OK(dev().set_partition_policies(a, p, std::vector<PolicyValue>{{20, 4}}));
+}
+
+TEST_F(DeviceLifecycle, AdministrativeEventsAndFailedLoginsAreAudited) {
+    make(ready_spec());
+    AppId a = app();
+    SessionId s = session(a, partition_named("p1"));
+    SR_EXPECT_ERR(dev().login(s, Role::CryptoOfficer, "wrong-password"), Err::PinIncorrect);
+    SR_ASSERT_OK(dev().store().verify_audit_chain());
+    auto tail = dev().store().audit_tail(50);
+    SR_ASSERT_OK(tail);
+    std::vector<std::string> events;
+    for (const auto& r : *tail) events.push_back(r.event);
+    for (const char* e : {"hsm.init.hard", "partition.create", "partition.init", "role.init",
+                          "login.fail"})
+        EXPECT_NE(std::find(events.begin(), events.end(), e), events.end()) << e;
 }
 
 }  // namespace
