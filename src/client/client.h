@@ -28,6 +28,7 @@ enum class PendingCall : uint8_t {
 
 struct PendingOutput {
     PendingCall call = PendingCall::Encrypt;
+    uint64_t request = 0;  // tells apart repeats of one call with other arguments (C_WrapKey)
     SecretBytes bytes;
 };
 

@@ -26,15 +26,17 @@ void forget_pending(ClientSession& s, std::initializer_list<PendingCall> family)
 // Hands out the output of `compute` under the length-query rule. A call that cannot deliver
 // (null or too-small buffer) keeps the result in the session, and the caller's repeat of the
 // same call gets it without the engine computing again; any other outcome clears it.
+// `request` identifies the arguments of calls that are not bound to a session operation.
 template <class F>
 Status produce(ClientSession& s, PendingCall call, F&& compute, CK_BYTE_PTR out,
-               CK_ULONG_PTR out_len) {
+               CK_ULONG_PTR out_len, uint64_t request = 0) {
     SR_TRY(need(out_len));
-    if (!s.pending || s.pending->call != call) {
+    if (!s.pending || s.pending->call != call || s.pending->request != request) {
         s.pending.reset();
         auto r = compute();
         if (!r.is_ok()) return std::move(r).status();
-        s.pending = client::PendingOutput{call, SecretBytes(ByteView(r->data(), r->size()))};
+        s.pending = client::PendingOutput{call, request,
+                                          SecretBytes(ByteView(r->data(), r->size()))};
     }
     Status st = out_bytes(s.pending->bytes.span(), out, out_len);
     if (out != nullptr && st.code() != Err::BufferTooSmall) s.pending.reset();

@@ -32,11 +32,13 @@ Status generate_key_pair(ClientSession& s, CK_MECHANISM_PTR mech, CK_ATTRIBUTE_P
 Status wrap_key(ClientSession& s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE wrapping,
                 CK_OBJECT_HANDLE key, CK_BYTE_PTR out, CK_ULONG_PTR out_len) {
     SR_ASSIGN_OR_RETURN(auto m, parse_mechanism(mech));
-    // A wrap is one call: a pending result only answers a repeat of the same request, so any
-    // pending wrap is forgotten unless this is the caller coming back with a buffer.
+    // A wrap is one call, not a session operation: a kept result answers only a repeat with
+    // the same mechanism and keys, and a new length query always wraps afresh.
     if (out == nullptr) forget_pending(s, {PendingCall::WrapKey});
+    const uint64_t request = (m.id * 0x9E3779B97F4A7C15ULL) ^ (wrapping << 32) ^ key;
     return produce(s, PendingCall::WrapKey,
-                   [&] { return s.dev().wrap_key(s.id(), m, wrapping, key); }, out, out_len);
+                   [&] { return s.dev().wrap_key(s.id(), m, wrapping, key); }, out, out_len,
+                   request);
 }
 
 Status unwrap_key(ClientSession& s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE unwrapping,
