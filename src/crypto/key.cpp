@@ -229,10 +229,11 @@ Result<SecretBytes> to_pkcs8(const Key& private_key) {
     if (private_key.part() != KeyPart::Private)
         return error(Err::KeyTypeInconsistent, "PKCS#8 needs a private key");
     using P8Ptr = std::unique_ptr<PKCS8_PRIV_KEY_INFO, Deleter<PKCS8_PRIV_KEY_INFO_free>>;
+    // Fails for an RSA key imported without its CRT values: PKCS#1 RSAPrivateKey requires them.
     P8Ptr p8(EVP_PKEY2PKCS8(private_key.pkey()));
-    if (!p8) return ossl_error("encoding PKCS#8");
+    if (!p8) return ossl_error("encoding PKCS#8", Err::KeyNotWrappable);
     int len = i2d_PKCS8_PRIV_KEY_INFO(p8.get(), nullptr);
-    if (len <= 0) return ossl_error("encoding PKCS#8");
+    if (len <= 0) return ossl_error("encoding PKCS#8", Err::KeyNotWrappable);
     SecretBytes out(static_cast<size_t>(len));
     uint8_t* p = out.data();
     if (i2d_PKCS8_PRIV_KEY_INFO(p8.get(), &p) != len) return ossl_error("encoding PKCS#8");

@@ -42,6 +42,8 @@ TEST(KeyComponents, RsaPrivateWithoutCrtValuesStillSigns) {
     auto key = rsa_private_from(bare);
     ASSERT_TRUE(key.is_ok()) << key.status().to_string();
     expect_signs_for(*key, kp.public_key, mech::kSha256RsaPkcs);
+    // PKCS#1 has no form without the CRT values, so such a key cannot leave as PKCS#8.
+    EXPECT_EQ(to_pkcs8(*key).code(), Err::KeyNotWrappable);
 }
 
 TEST(KeyComponents, RsaPartialCrtIsRejected) {
