@@ -45,6 +45,11 @@ Result<std::map<uint32_t, uint64_t>> LocalDevice::policy_values(store::Txn& txn,
                                         m_config.firmware);
     SR_ASSIGN_OR_RETURN(auto stored, txn.policies(p));
     for (const auto& rec : stored) values[rec.policy_id] = rec.value;
+    if (p == kAdminPartition) {
+        // The authentication type is the hardware's, fixed at manufacture (device.toml).
+        values[hsm_policy::kPinAuthentication] = m_config.auth == AuthType::Password ? 1 : 0;
+        values[hsm_policy::kPedAuthentication] = m_config.auth == AuthType::Ped ? 1 : 0;
+    }
     return values;
 }
 
@@ -261,7 +266,12 @@ Result<PolicyChangeResult> LocalDevice::set_hsm_policies(AppId app,
                                                          std::span<const PolicyValue> changes) {
     SR_TRY(require_login(app, kAdminPartition, Role::HsmSo));
     std::vector<std::pair<uint32_t, uint64_t>> list;
-    for (const auto& c : changes) list.emplace_back(c.id, c.value);
+    for (const auto& c : changes) {
+        if (c.id == hsm_policy::kPinAuthentication || c.id == hsm_policy::kPedAuthentication)
+            return error(Err::OperationNotAllowed,
+                         "the authentication type is fixed when the device is made");
+        list.emplace_back(c.id, c.value);
+    }
     PolicyChangeResult result;
     if (Status st_ = m_store->write([&](store::Txn& txn) -> Status {
         SR_ASSIGN_OR_RETURN(auto current, policy_values(txn, kAdminPartition));

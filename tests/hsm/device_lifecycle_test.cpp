@@ -1,6 +1,7 @@
 // Device lifecycle through the Device interface: HSM init, partitions, partition init, roles,
 // logins, lockout, and persistence across reopening.
 #include <algorithm>
+#include <map>
 
 #include "engine_test_util.h"
 
@@ -292,6 +293,27 @@ TEST_F(DeviceLifecycle, AdministrativeEventsAndFailedLoginsAreAudited) {
     for (const char* e : {"hsm.init.hard", "partition.create", "partition.init", "role.init",
                           "login.fail"})
         EXPECT_NE(std::find(events.begin(), events.end(), e), events.end()) << e;
+}
+
+TEST_F(DeviceLifecycle, HsmPoliciesReflectTheAuthTypeWhichCannotChange) {
+    NewDeviceSpec spec = ready_spec();
+    spec.auth = AuthType::Ped;
+    make(spec);
+    auto values = dev().hsm_policies();
+    SR_ASSERT_OK(values);
+    std::map<uint32_t, uint64_t> m;
+    for (const auto& v : *values) m[v.id] = v.value;
+    EXPECT_EQ(m.at(0), 0u);
+    EXPECT_EQ(m.at(1), 1u);
+    AppId a = app();
+    SessionId admin = session(a, kAdminPartition);
+    SR_ASSERT_OK(dev().login(admin, Role::HsmSo, kSoPw));
+    SR_EXPECT_ERR(dev().set_hsm_policies(a, std::vector<PolicyValue>{{0, 1}}),
+                  Err::OperationNotAllowed);
+    auto r = dev().set_hsm_policies(a, std::vector<PolicyValue>{{16, 0}});
+    SR_ASSERT_OK(r);
+    EXPECT_FALSE(r->destructive);
+    EXPECT_EQ(dev().partitions()->size(), 1u);
 }
 
 }  // namespace
