@@ -199,7 +199,9 @@ class MechImpl;
 //   params of the wrong kind or out of range                     -> MechanismParamInvalid
 // and, from the operations: DataLenRange / EncryptedDataLenRange for bad input lengths,
 // EncryptedDataInvalid for bad padding or a failed tag, SignatureInvalid / SignatureLenRange,
-// WrappedKeyInvalid / WrappedKeyLenRange.
+// WrappedKeyInvalid / WrappedKeyLenRange. Key generation: a key type the mechanism does not
+// make -> TemplateInconsistent; a missing size or curve -> TemplateIncomplete; a size out of
+// range -> KeySizeRange; an unsupported curve -> CurveNotSupported.
 class MechanismRegistry final {
 public:
     // The standard table of everything Strongroom implements.
