@@ -241,6 +241,25 @@ Status LocalDevice::init_partition(AppId app, PartitionId id, const PartitionIni
     return {};
 }
 
+Result<SecretBytes> LocalDevice::domain_key(PartitionId p) {
+    Bytes sealed;
+    if (Status st_ = m_store->read([&](store::Txn& txn) -> Status {
+            if (p == kAdminPartition) {
+                SR_ASSIGN_OR_RETURN(auto hsm, txn.hsm());
+                sealed = hsm.domain_key_sealed;
+                return {};
+            }
+            SR_ASSIGN_OR_RETURN(auto rec, txn.partition(p));
+            if (!rec) return error(Err::SlotIdInvalid, "no such partition");
+            sealed = rec->domain_key_sealed;
+            return {};
+        });
+        !st_)
+        return st_;
+    if (sealed.empty()) return error(Err::CloningParameterMissing, "no cloning domain is set");
+    return sealing::open_domain_key(m_master_key, p, sealed);
+}
+
 Result<std::vector<PolicyValue>> LocalDevice::hsm_policies() {
     std::map<uint32_t, uint64_t> values;
     if (Status st_ = m_store->read([&](store::Txn& txn) -> Status {

@@ -109,7 +109,16 @@ public:
     Result<Bytes> digest_final(SessionId s) override;
     Result<Bytes> generate_random(SessionId s, size_t length) override;
 
-    // Engine-internal access for the cloning protocol and tools in this layer.
+    // ---- Engine-internal hooks for the cloning protocol (src/hsm only). Plaintext key material
+    // passes through them, so they are deliberately not part of hsm::Device and never cross
+    // src/net. Both respect the session's login and object visibility.
+    // Every attribute of an object, secrets included, OUID included.
+    Result<AttributeSet> export_object(SessionId s, ObjectHandle h);
+    // Stores a complete object as a token object keeping its OUID (validated as Origin::Clone).
+    // ObjectAlreadyExists when the partition already holds that OUID.
+    Result<ObjectHandle> import_object(SessionId s, AttributeSet complete);
+    // The partition's (or, for 0, the HSM's) cloning-domain key, unsealed.
+    Result<SecretBytes> domain_key(PartitionId p);
     store::Store& store() noexcept { return *m_store; }
 
 private:
@@ -154,8 +163,10 @@ private:
     // ---- Objects (local_objects.cpp)
     Result<ObjectPtr> load_object(const ObjectContext& ctx, ObjectHandle h);
     Result<ObjectHandle> store_new_object(const ObjectContext& ctx, AttributeSet attrs);
+    // New objects get a fresh OUID unless `keep_ouid` (import of a cloned object).
     Result<std::vector<ObjectHandle>> store_new_objects(const ObjectContext& ctx,
-                                                        std::vector<AttributeSet> batch);
+                                                        std::vector<AttributeSet> batch,
+                                                        bool keep_ouid = false);
     Result<store::ObjectRecord> to_record(const PartitionRuntime& rt, const AttributeSet& attrs,
                                           uint64_t handle);
     Status check_object_write(const ObjectContext& ctx, const AttributeSet& attrs) const;

@@ -93,15 +93,18 @@ Result<ObjectHandle> LocalDevice::store_new_object(const ObjectContext& ctx, Att
 
 // All token objects of the batch land in one transaction (a key pair is both halves or none).
 Result<std::vector<ObjectHandle>> LocalDevice::store_new_objects(const ObjectContext& ctx,
-                                                                 std::vector<AttributeSet> batch) {
+                                                                 std::vector<AttributeSet> batch,
+                                                                 bool keep_ouid) {
     SR_TRY(check_key_management(ctx));
     PartitionRuntime& rt = *ctx.runtime;
     std::vector<store::ObjectRecord> records(batch.size());
     for (size_t i = 0; i < batch.size(); ++i) {
         AttributeSet& attrs = batch[i];
         SR_TRY(check_object_write(ctx, attrs));
-        SR_ASSIGN_OR_RETURN(Bytes ouid, crypto::random_public(sealing::kOuidBytes));
-        attrs.set_bytes(attr::kOuid, ouid);
+        if (!keep_ouid || !attrs.has(attr::kOuid)) {
+            SR_ASSIGN_OR_RETURN(Bytes ouid, crypto::random_public(sealing::kOuidBytes));
+            attrs.set_bytes(attr::kOuid, ouid);
+        }
         classify_secrets(attrs);
         if (attrs.flag(attr::kToken, false)) {
             SR_ASSIGN_OR_RETURN(records[i], to_record(rt, attrs, 0));
@@ -256,6 +259,28 @@ Status LocalDevice::set_attributes(SessionId s, ObjectHandle h, const AttributeS
     if (Status st_ = m_store->write([&](store::Txn& txn) -> Status { return txn.update_object(rec); }); !st_) return st_;
     forget_cached(rt, h);
     return {};
+}
+
+Result<AttributeSet> LocalDevice::export_object(SessionId s, ObjectHandle h) {
+    SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
+    SR_ASSIGN_OR_RETURN(ObjectPtr obj, load_object(ctx, h));
+    return obj->attrs().clone();
+}
+
+Result<ObjectHandle> LocalDevice::import_object(SessionId s, AttributeSet complete) {
+    SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
+    auto ouid = complete.get(attr::kOuid);
+    if (!ouid || ouid->empty()) return error(Err::TemplateIncomplete, "a cloned object has an OUID");
+    Bytes kept(ouid->begin(), ouid->end());
+    NewObjectContext n;
+    n.is_so = ctx.login == Role::PartitionSo;
+    SR_ASSIGN_OR_RETURN(AttributeSet attrs, prepare_new_object(std::move(complete), Origin::Clone, n));
+    attrs.set_bytes(attr::kOuid, kept);
+    attrs.set_bool(attr::kToken, true);
+    std::vector<AttributeSet> one;
+    one.push_back(std::move(attrs));
+    SR_ASSIGN_OR_RETURN(auto handles, store_new_objects(ctx, std::move(one), /*keep_ouid=*/true));
+    return handles[0];
 }
 
 Status LocalDevice::find_init(SessionId s, const AttributeSet& tmpl) {

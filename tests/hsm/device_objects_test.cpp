@@ -284,5 +284,26 @@ TEST_F(DeviceObjects, Policy28OffStopsObjectManagementButNotUse) {
     SR_ASSERT_OK(dev().encrypt(s, as_bytes("still usable")));
 }
 
+TEST_F(DeviceObjects, ImportKeepsTheOuidAndRefusesADuplicate) {
+    make(ready_spec());
+    SessionId s = co_session();
+    auto h = dev().create_object(s, aes_template(pattern(16, 14), "original"));
+    SR_ASSERT_OK(h);
+    auto exported = dev().export_object(s, *h);
+    SR_ASSERT_OK(exported);
+    EXPECT_TRUE(exported->is_secret(attr::kValue));
+    SR_EXPECT_ERR(dev().import_object(s, exported->clone()), Err::ObjectAlreadyExists);
+    SR_ASSERT_OK(dev().destroy_object(s, *h));
+    auto imported = dev().import_object(s, exported->clone());
+    SR_ASSERT_OK(imported);
+    auto ouid = dev().get_attributes(s, *imported, std::vector<AttrType>{attr::kOuid});
+    EXPECT_EQ(to_hex(*ouid->values.get(attr::kOuid)), to_hex(*exported->get(attr::kOuid)));
+    // Same domain text, same key; the domain text itself is not what is kept.
+    auto k1 = dev().domain_key(partition_named("p1"));
+    SR_ASSERT_OK(k1);
+    EXPECT_EQ(k1->size(), 32u);
+    EXPECT_NE(to_string(k1->span()), kDomain);
+}
+
 }  // namespace
 }  // namespace sr::hsm::test
