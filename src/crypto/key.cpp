@@ -37,6 +37,16 @@ bool same(ByteView a, ByteView b) {
 
 std::span<const CurveInfo> curves() noexcept { return kCurves; }
 
+const char* keymgmt_name(KeyType type) noexcept {
+    switch (type) {
+        case KeyType::Rsa: return "1.2.840.113549.1.1.1";  // rsaEncryption
+        case KeyType::Ec: return "1.2.840.10045.2.1";       // id-ecPublicKey
+        case KeyType::Dsa: return "1.2.840.10040.4.1";      // id-dsa
+        case KeyType::EcEdwards: return "1.3.101.112";      // id-Ed25519
+        default: return "";
+    }
+}
+
 const CurveInfo* curve_by_name(std::string_view name) noexcept {
     for (const auto& c : kCurves)
         if (c.name == name || c.ossl_group == name) return &c;
@@ -217,7 +227,8 @@ Result<Key> public_of(const Key& private_key) {
     if (EVP_PKEY_todata(private_key.pkey(), EVP_PKEY_PUBLIC_KEY, &params) != 1)
         return ossl_error("exporting public key");
     OsslParamPtr owned(params);
-    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, private_key.pkey(), nullptr));
+    PkeyCtxPtr ctx(
+        EVP_PKEY_CTX_new_from_name(nullptr, detail::keymgmt_name(private_key.type()), nullptr));
     EVP_PKEY* raw = nullptr;
     if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
         EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_PUBLIC_KEY, params) != 1)

@@ -50,7 +50,7 @@ Result<PkeyPtr> ec_pkey(const CurveInfo& c, ByteView point, const BIGNUM* priv) 
                                          point.size()) != 1 ||
         (priv && OSSL_PARAM_BLD_push_BN(bld.get(), OSSL_PKEY_PARAM_PRIV_KEY, priv) != 1))
         return ossl_error("building EC params", Err::HostMemory);
-    return detail::pkey_from_bld("EC", bld.get(),
+    return detail::pkey_from_bld(detail::keymgmt_name(KeyType::Ec), bld.get(),
                                  priv ? EVP_PKEY_KEYPAIR : EVP_PKEY_PUBLIC_KEY);
 }
 
@@ -80,7 +80,7 @@ Result<Key> ec_public_from(KeyType type, const EcPublicParts& parts) {
     if (c->type == KeyType::EcEdwards) {
         if (pt.size() != c->field_bytes)
             return error(Err::AttributeValueInvalid, "Ed25519 public key must be 32 bytes");
-        PkeyPtr pkey(EVP_PKEY_new_raw_public_key_ex(nullptr, c->ossl_group.data(), nullptr,
+        PkeyPtr pkey(EVP_PKEY_new_raw_public_key_ex(nullptr, detail::keymgmt_name(type), nullptr,
                                                     pt.data(), pt.size()));
         if (!pkey) return ossl_error("importing Ed25519 public key", Err::AttributeValueInvalid);
         return Key::public_key(type, std::move(pkey));
@@ -95,7 +95,7 @@ Result<Key> ec_private_from(KeyType type, const EcPrivateParts& parts) {
     if (c->type == KeyType::EcEdwards) {
         if (parts.value.size() != c->field_bytes)
             return error(Err::AttributeValueInvalid, "Ed25519 private seed must be 32 bytes");
-        PkeyPtr pkey(EVP_PKEY_new_raw_private_key_ex(nullptr, c->ossl_group.data(), nullptr,
+        PkeyPtr pkey(EVP_PKEY_new_raw_private_key_ex(nullptr, detail::keymgmt_name(type), nullptr,
                                                      parts.value.data(), parts.value.size()));
         if (!pkey) return ossl_error("importing Ed25519 private key", Err::AttributeValueInvalid);
         return Key::private_key(type, std::move(pkey));

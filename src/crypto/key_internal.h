@@ -40,7 +40,13 @@ Result<SecretBytes> bn_secret_padded(const BIGNUM* bn, size_t width);
 // EVP_PKEY_get_bn_param into a fresh BIGNUM.
 Result<BnPtr> get_bn(EVP_PKEY* pkey, const char* name);
 
-// Build an EVP_PKEY of `ossl_type` from the params in `bld` (selection EVP_PKEY_KEYPAIR or
+// The name to fetch a key type's OpenSSL key management by: the algorithm OID rather than "RSA"
+// or "EC". OpenSSL 3.0 sends contexts created by a name it maps to a NID to any ENGINE made the
+// process default (libp11's `openssl -engine pkcs11` does that), whose legacy methods cannot
+// import or generate provider keys; an OID name maps to no NID and always reaches the provider.
+const char* keymgmt_name(KeyType type) noexcept;
+
+// Build an EVP_PKEY of `ossl_type` (a keymgmt_name()) from the params in `bld` (selection EVP_PKEY_KEYPAIR or
 // EVP_PKEY_PUBLIC_KEY).
 Result<PkeyPtr> pkey_from_bld(const char* ossl_type, OSSL_PARAM_BLD* bld, int selection);
 

@@ -39,7 +39,7 @@ Result<Key> rsa_public_from(const RsaPublicParts& parts) {
     BldOwner b;
     SR_TRY(b.push(OSSL_PKEY_PARAM_RSA_N, parts.modulus));
     SR_TRY(b.push(OSSL_PKEY_PARAM_RSA_E, parts.public_exponent));
-    SR_ASSIGN_OR_RETURN(PkeyPtr pkey, detail::pkey_from_bld("RSA", b.bld.get(),
+    SR_ASSIGN_OR_RETURN(PkeyPtr pkey, detail::pkey_from_bld(detail::keymgmt_name(KeyType::Rsa), b.bld.get(),
                                                             EVP_PKEY_PUBLIC_KEY));
     return Key::public_key(KeyType::Rsa, std::move(pkey));
 }
@@ -65,7 +65,7 @@ Result<Key> rsa_private_from(const RsaPrivateParts& parts) {
         SR_TRY(b.push(OSSL_PKEY_PARAM_RSA_EXPONENT2, parts.exponent2.span()));
         SR_TRY(b.push(OSSL_PKEY_PARAM_RSA_COEFFICIENT1, parts.coefficient.span()));
     }
-    SR_ASSIGN_OR_RETURN(PkeyPtr pkey, detail::pkey_from_bld("RSA", b.bld.get(),
+    SR_ASSIGN_OR_RETURN(PkeyPtr pkey, detail::pkey_from_bld(detail::keymgmt_name(KeyType::Rsa), b.bld.get(),
                                                             EVP_PKEY_KEYPAIR));
     return Key::private_key(KeyType::Rsa, std::move(pkey));
 }
@@ -139,7 +139,7 @@ Result<Key> dsa_public_from(const DsaPublicParts& parts) {
     BldOwner b;
     SR_TRY(push_domain(b, parts.prime, parts.subprime, parts.base));
     SR_TRY(b.push(OSSL_PKEY_PARAM_PUB_KEY, parts.value));
-    SR_ASSIGN_OR_RETURN(PkeyPtr pkey, detail::pkey_from_bld("DSA", b.bld.get(),
+    SR_ASSIGN_OR_RETURN(PkeyPtr pkey, detail::pkey_from_bld(detail::keymgmt_name(KeyType::Dsa), b.bld.get(),
                                                             EVP_PKEY_PUBLIC_KEY));
     return Key::public_key(KeyType::Dsa, std::move(pkey));
 }
@@ -155,7 +155,7 @@ Result<Key> dsa_private_from(const DsaPrivateParts& parts) {
     }
     SR_TRY(b.push(OSSL_PKEY_PARAM_PUB_KEY, y));
     SR_TRY(b.push(OSSL_PKEY_PARAM_PRIV_KEY, parts.value.span()));
-    SR_ASSIGN_OR_RETURN(PkeyPtr pkey, detail::pkey_from_bld("DSA", b.bld.get(),
+    SR_ASSIGN_OR_RETURN(PkeyPtr pkey, detail::pkey_from_bld(detail::keymgmt_name(KeyType::Dsa), b.bld.get(),
                                                             EVP_PKEY_KEYPAIR));
     return Key::private_key(KeyType::Dsa, std::move(pkey));
 }

@@ -33,7 +33,7 @@ Result<PkeyPtr> domain_from(const DsaPublicParts& d) {
         return ossl_error("DSA domain", Err::HostMemory);
     size_t l = static_cast<size_t>(BN_num_bits(p.get()));
     if (l < kMinBits || l > kMaxBits) return error(Err::KeySizeRange, "DSA prime size");
-    auto pkey = pkey_from_bld("DSA", bld.get(), EVP_PKEY_KEY_PARAMETERS);
+    auto pkey = pkey_from_bld(keymgmt_name(KeyType::Dsa), bld.get(), EVP_PKEY_KEY_PARAMETERS);
     if (!pkey) return error(Err::DomainParamsInvalid, pkey.status().message());
     return pkey;
 }
@@ -42,7 +42,7 @@ Result<PkeyPtr> generate_domain(size_t l, size_t n) {
     if (n == 0) n = default_n(l);
     if (!valid_lengths(l, n))
         return error(Err::KeySizeRange, "DSA sizes must be 1024/160, 2048/224, 2048/256, 3072/256");
-    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "DSA", nullptr));
+    PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, keymgmt_name(KeyType::Dsa), nullptr));
     EVP_PKEY* raw = nullptr;
     if (!ctx || EVP_PKEY_paramgen_init(ctx.get()) != 1 ||
         EVP_PKEY_CTX_set_dsa_paramgen_bits(ctx.get(), static_cast<int>(l)) != 1 ||

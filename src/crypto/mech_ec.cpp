@@ -27,7 +27,7 @@ public:
         SR_ASSIGN_OR_RETURN(const CurveInfo* c, curve_by_params(p.ec_params));
         if (c->type != KeyType::Ec)
             return error(Err::TemplateInconsistent, "not a Weierstrass curve");
-        PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+        PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, keymgmt_name(KeyType::Ec), nullptr));
         OSSL_PARAM ps[] = {
             OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME,
                                              const_cast<char*>(c->ossl_group.data()), 0),

@@ -19,7 +19,7 @@ public:
         SR_ASSIGN_OR_RETURN(const CurveInfo* c, curve_by_params(p.ec_params));
         if (c->type != KeyType::EcEdwards)
             return error(Err::TemplateInconsistent, "not an Edwards curve");
-        PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, c->ossl_group.data(), nullptr));
+        PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, keymgmt_name(c->type), nullptr));
         EVP_PKEY* raw = nullptr;
         if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 || EVP_PKEY_generate(ctx.get(), &raw) != 1)
             return ossl_error("Ed25519 key generation", Err::FunctionFailed);

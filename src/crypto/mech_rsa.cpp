@@ -224,7 +224,7 @@ public:
         SR_ASSIGN_OR_RETURN(BnPtr bn_e, to_bn(e));
         if (!BN_is_odd(bn_e.get()) || BN_is_one(bn_e.get()))
             return error(Err::AttributeValueInvalid, "RSA public exponent must be odd and > 1");
-        PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "RSA", nullptr));
+        PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, keymgmt_name(KeyType::Rsa), nullptr));
         EVP_PKEY* raw = nullptr;
         if (!ctx || EVP_PKEY_keygen_init(ctx.get()) != 1 ||
             EVP_PKEY_CTX_set_rsa_keygen_bits(ctx.get(), static_cast<int>(p.bits)) != 1 ||

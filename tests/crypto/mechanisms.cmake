@@ -12,3 +12,7 @@ sr_add_test(mechanism_test
 target_link_libraries(mechanism_test PRIVATE sr_crypto nlohmann_json::nlohmann_json)
 # The real PKCS#11 header, only to prove our ids and flags equal the CKM_*/CKF_* values.
 target_include_directories(mechanism_test SYSTEM PRIVATE ${SR_MECH_P11KIT_INCLUDE_DIRS})
+
+# Regression for keys under a process-default pkcs11 ENGINE (own process: global state).
+sr_add_test(mechanism_engine_test ${CMAKE_CURRENT_LIST_DIR}/mech_engine_test.cpp)
+target_link_libraries(mechanism_engine_test PRIVATE sr_crypto)
