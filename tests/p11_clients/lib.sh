@@ -1,7 +1,9 @@
+# shellcheck shell=sh
 # Shared set-up for the real-client tests, sourced by each *_test.sh: a private temporary
 # client home holding one factory-made 7.x password device whose one partition is initialized
 # and has a Crypto Officer. Every helper fails the test (exit 1) with a message on stderr.
-# Callers set STRONGROOM (the strongroom binary) and TEST_NAME before sourcing.
+# Callers set STRONGROOM (the strongroom binary), MODULE, TOOL (pkcs11-tool) and TEST_NAME before
+# sourcing.
 set -eu
 
 TOKEN=clients            # partition name = token label of the initialized partition
@@ -45,4 +47,9 @@ make_device() {
     --form-factor pcie --firmware 7.8.4 --auth password --serial "$SERIAL" \
     --hsm-label hsm7 --so-password so-password-1 --partition "$TOKEN" \
     --domain dom-1 --po-password "$SO_PIN" --co-password "$CO_PIN"
+}
+
+# pkcs11-tool on the partition's slot, logged in as the Crypto Officer (CKU_USER).
+as_co() {
+  "$TOOL" --module "$MODULE" --slot "$SLOT" --login --login-type user --pin "$CO_PIN" "$@"
 }

@@ -9,6 +9,7 @@ TOOL=$3
 OPENSSL=$4
 ENGINE=$5
 TEST_NAME=libp11
+# shellcheck source=tests/p11_clients/lib.sh
 . "$(dirname "$0")/lib.sh"
 make_device
 
@@ -26,11 +27,8 @@ init = 0
 CNF
 export OPENSSL_CONF="$ROOT/openssl.cnf"
 
-P="--module $MODULE --slot $SLOT --login --login-type user --pin $CO_PIN"
-# shellcheck disable=SC2086
-run rsagen "$TOOL" $P --keypairgen --key-type rsa:2048 --id 01 --label rsa1
-# shellcheck disable=SC2086
-run ecgen "$TOOL" $P --keypairgen --key-type EC:prime256v1 --id 02 --label ec1
+run rsagen as_co --keypairgen --key-type rsa:2048 --id 01 --label rsa1
+run ecgen as_co --keypairgen --key-type EC:prime256v1 --id 02 --label ec1
 
 printf 'the message signed through libp11\n' > "$ROOT/msg"
 printf 'another message\n' > "$ROOT/other"

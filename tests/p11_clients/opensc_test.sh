@@ -6,6 +6,7 @@ STRONGROOM=$1
 MODULE=$2
 TOOL=$3
 TEST_NAME=opensc
+# shellcheck source=tests/p11_clients/lib.sh
 . "$(dirname "$0")/lib.sh"
 make_device
 
@@ -19,19 +20,14 @@ for m in RSA-PKCS-KEY-PAIR-GEN SHA256-RSA-PKCS ECDSA-KEY-PAIR-GEN ECDSA-SHA256 A
   expect mechs "$m"
 done
 
-P="--module $MODULE --slot $SLOT --login --login-type user --pin $CO_PIN"
-# shellcheck disable=SC2086
-run rsagen "$TOOL" $P --keypairgen --key-type rsa:2048 --id 01 --label rsa1
-# shellcheck disable=SC2086
-run ecgen "$TOOL" $P --keypairgen --key-type EC:prime256v1 --id 02 --label ec1
+run rsagen as_co --keypairgen --key-type rsa:2048 --id 01 --label rsa1
+run ecgen as_co --keypairgen --key-type EC:prime256v1 --id 02 --label ec1
 
-# shellcheck disable=SC2086
-run objects "$TOOL" $P --list-objects
+run objects as_co --list-objects
 expect objects "label:      rsa1"
 expect objects "label:      ec1"
 
-# shellcheck disable=SC2086
-run selftest "$TOOL" $P --test
+run selftest as_co --test
 cat "$ROOT/selftest.out"
 expect selftest "signature functions seem to work"
 tail -n 1 "$ROOT/selftest.out" | grep -q "^No errors" || fail "--test did not end with 'No errors'"
