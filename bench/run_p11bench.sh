@@ -54,10 +54,12 @@ softhsm2-util --init-token --free --label bench --so-pin po-password-1 --pin $PI
 status=0
 echo "== strongroom ($MODULE)"
 # shellcheck disable=SC2086
-"$OUT/p11bench" --module "$MODULE" $ARGS | tee "$ROOT/sr.txt" || status=1
+"$OUT/p11bench" --module "$MODULE" $ARGS > "$ROOT/sr.txt" || status=1
+cat "$ROOT/sr.txt"
 echo "== softhsm2 ($SOFTHSM)"
 # shellcheck disable=SC2086
-"$OUT/p11bench" --module "$SOFTHSM" $ARGS | tee "$ROOT/shsm.txt" || status=1
+"$OUT/p11bench" --module "$SOFTHSM" $ARGS > "$ROOT/shsm.txt" || status=1
+cat "$ROOT/shsm.txt"
 
 echo
 echo "== ops/s, strongroom / softhsm2 (target >= 1.5x each; $THREADS thread(s), ${SECONDS_PER} s each)"
