@@ -158,8 +158,6 @@ Result<SecretBytes> open(const SecretBytes& key, ByteView aad, ByteView sealed) 
     return out;
 }
 
-namespace {
-
 Result<SecretBytes> scrypt(std::string_view password, ByteView salt, const PasswordHashParams& p,
                            size_t out_len) {
     KdfPtr kdf(EVP_KDF_fetch(nullptr, "SCRYPT", nullptr));
@@ -182,6 +180,8 @@ Result<SecretBytes> scrypt(std::string_view password, ByteView salt, const Passw
         return ossl_error("scrypt");
     return out;
 }
+
+namespace {
 
 std::vector<std::string_view> split(std::string_view s, char sep) {
     std::vector<std::string_view> parts;

@@ -39,6 +39,10 @@ struct PasswordHashParams {
     uint32_t p = 1;
 };
 Result<std::string> hash_password(std::string_view password, PasswordHashParams params = {});
+// Raw scrypt (RFC 7914), for deterministic stretching where every party must derive the same
+// bytes from the same secret (e.g. a typed cloning domain with a fixed, purpose-bound salt).
+Result<SecretBytes> scrypt(std::string_view password, ByteView salt, const PasswordHashParams& p,
+                           size_t out_len);
 // Ok when the password matches; PinIncorrect when not; DataInvalid for a malformed encoding.
 Status verify_password(std::string_view password, std::string_view encoded);
 

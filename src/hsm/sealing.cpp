@@ -31,6 +31,14 @@ Result<SecretBytes> open_or_corrupt(const SecretBytes& key, ByteView aad, ByteVi
     return std::move(*opened);
 }
 
+Result<Bytes> fingerprint_from(const SecretBytes& stretched_domain) {
+    SR_ASSIGN_OR_RETURN(SecretBytes fp,
+                        crypto::hkdf(crypto::Hash::Sha256, stretched_domain.span(),
+                                     as_bytes(kDomainSalt), as_bytes(kDomainFingerprintInfo),
+                                     kFingerprintBytes));
+    return Bytes(fp.span().begin(), fp.span().end());
+}
+
 }  // namespace
 
 crypto::PasswordHashParams password_params() noexcept {
@@ -58,15 +66,27 @@ Result<SecretBytes> open_storage_key(const SecretBytes& master, uint64_t partiti
                            "partition storage key");
 }
 
+// The typed domain is stretched once with scrypt (fixed, purpose-bound salt: every device must
+// derive the same bytes) before HKDF splits it into key and fingerprint, so each offline guess
+// against a published fingerprint costs 16 MiB and tens of milliseconds.
+Result<SecretBytes> stretch_domain(std::string_view domain) {
+    crypto::PasswordHashParams p;
+    p.n = 1U << 14;
+    p.r = 8;
+    p.p = 1;
+    return crypto::scrypt(domain, as_bytes(kDomainSalt), p, 32);
+}
+
 Result<SealedDomain> seal_domain(const SecretBytes& master, uint64_t partition_id,
                                  std::string_view domain) {
+    SR_ASSIGN_OR_RETURN(SecretBytes root, stretch_domain(domain));
     SR_ASSIGN_OR_RETURN(SecretBytes key,
-                        crypto::hkdf(crypto::Hash::Sha256, as_bytes(domain), as_bytes(kDomainSalt),
+                        crypto::hkdf(crypto::Hash::Sha256, root.span(), as_bytes(kDomainSalt),
                                      as_bytes(kDomainKeyInfo), kDomainKeyBytes));
     SealedDomain out;
     SR_ASSIGN_OR_RETURN(out.key_sealed,
                         crypto::seal(master, aad_for(kDomainAad, partition_id), key.span()));
-    SR_ASSIGN_OR_RETURN(out.fingerprint, domain_fingerprint(domain));
+    SR_ASSIGN_OR_RETURN(out.fingerprint, fingerprint_from(root));
     return out;
 }
 
@@ -76,10 +96,8 @@ Result<SecretBytes> open_domain_key(const SecretBytes& master, uint64_t partitio
 }
 
 Result<Bytes> domain_fingerprint(std::string_view domain) {
-    SR_ASSIGN_OR_RETURN(SecretBytes fp,
-                        crypto::hkdf(crypto::Hash::Sha256, as_bytes(domain), as_bytes(kDomainSalt),
-                                     as_bytes(kDomainFingerprintInfo), kFingerprintBytes));
-    return Bytes(fp.span().begin(), fp.span().end());
+    SR_ASSIGN_OR_RETURN(SecretBytes root, stretch_domain(domain));
+    return fingerprint_from(root);
 }
 
 Result<Bytes> seal_attributes(const SecretBytes& storage_key, uint64_t partition_id,
