@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <ostream>
 
+#include "client/slot_table.h"
 #include "common/env.h"
 #include "hsm/factory.h"
 #include "hsm/local_device.h"
@@ -12,28 +13,16 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Slots of the local devices in a home, in the documented order (local devices by serial; a
-// device's admin slot, then its partitions; a Backup HSM is one slot), counted from 0. Network
-// partitions from client.toml come before these in a client's slot list.
+// Slot numbers as a client of this home sees them (the client core numbers them, so the factory
+// and libstrongroom.so always agree). Network partitions from client.toml would come first.
 std::map<std::pair<uint64_t, hsm::PartitionId>, uint64_t> local_slots(Env& env,
                                                                       const fs::path& home) {
     std::map<std::pair<uint64_t, hsm::PartitionId>, uint64_t> slots;
-    auto names = env.list_dir(hsm::devices_dir(home));
-    if (!names) return slots;
-    std::vector<uint64_t> serials;
-    for (const auto& n : *names)
-        if (!n.empty() && std::all_of(n.begin(), n.end(), ::isdigit)) serials.push_back(std::stoull(n));
-    std::sort(serials.begin(), serials.end());
-    uint64_t next = 0;
-    for (uint64_t serial : serials) {
-        auto dev = hsm::LocalDevice::open(env, hsm::devices_dir(home) / std::to_string(serial));
-        if (!dev) continue;
-        slots[{serial, hsm::kAdminPartition}] = next++;
-        if ((*dev)->config().form_factor == hsm::FormFactor::Backup) continue;
-        auto parts = (*dev)->partitions();
-        if (!parts) continue;
-        for (const auto& p : *parts) slots[{serial, p.id}] = next++;
-    }
+    auto devices = client::open_local_devices(env, home);
+    if (!devices) return slots;
+    auto numbered = client::number_slots(*devices);
+    if (!numbered) return slots;
+    for (const auto& slot : *numbered) slots[{slot->device->info.serial, slot->partition}] = slot->id;
     return slots;
 }
 
