@@ -49,24 +49,13 @@ public:
 };
 
 // ECB, CBC, CBC-PAD, CTR.
-class AesBlockMode final : public MechImpl {
+class AesBlockMode final : public CipherModeImpl {
 public:
     AesBlockMode(BlockMode mode, AesAlg alg) : m_mode(mode), m_alg(alg) {}
-    Result<std::unique_ptr<CipherOp>> encrypt(const MechParams& p, const Key& k) const override {
-        return start(p, k, true);
-    }
-    Result<std::unique_ptr<CipherOp>> decrypt(const MechParams& p, const Key& k) const override {
-        return start(p, k, false);
-    }
-    Result<Bytes> wrap(const MechParams& p, const Key& k, ByteView material) const override {
-        return wrap_with(start(p, k, true), material);
-    }
-    Result<SecretBytes> unwrap(const MechParams& p, const Key& k, ByteView wrapped) const override {
-        return unwrap_with(start(p, k, false), wrapped);
-    }
 
 private:
-    Result<std::unique_ptr<CipherOp>> start(const MechParams& p, const Key& k, bool enc) const {
+    Result<std::unique_ptr<CipherOp>> start(const MechParams& p, const Key& k,
+                                            bool enc) const override {
         SR_TRY(check_aes_key(k));
         const EVP_CIPHER* c = aes_cipher(m_alg, k.value().size());
         if (m_mode == BlockMode::Ecb) {

@@ -30,24 +30,13 @@ public:
     }
 };
 
-class Des3Mode final : public MechImpl {
+class Des3Mode final : public CipherModeImpl {
 public:
     Des3Mode(BlockMode mode, std::string_view cipher) : m_mode(mode), m_cipher(cipher) {}
-    Result<std::unique_ptr<CipherOp>> encrypt(const MechParams& p, const Key& k) const override {
-        return start(p, k, true);
-    }
-    Result<std::unique_ptr<CipherOp>> decrypt(const MechParams& p, const Key& k) const override {
-        return start(p, k, false);
-    }
-    Result<Bytes> wrap(const MechParams& p, const Key& k, ByteView material) const override {
-        return wrap_with(start(p, k, true), material);
-    }
-    Result<SecretBytes> unwrap(const MechParams& p, const Key& k, ByteView wrapped) const override {
-        return unwrap_with(start(p, k, false), wrapped);
-    }
 
 private:
-    Result<std::unique_ptr<CipherOp>> start(const MechParams& p, const Key& k, bool enc) const {
+    Result<std::unique_ptr<CipherOp>> start(const MechParams& p, const Key& k,
+                                            bool enc) const override {
         const EVP_CIPHER* c = cipher_named(m_cipher);
         if (m_mode == BlockMode::Ecb) {
             SR_TRY(expect_no_params(p));

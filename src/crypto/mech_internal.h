@@ -30,6 +30,24 @@ public:
     virtual Result<SecretBytes> derive(const MechParams& p, const Key& k) const;
 };
 
+// A block-cipher mode: encryption, decryption and wrapping all start the same cipher operation,
+// so a mode implements start() once and inherits the four entry points.
+class CipherModeImpl : public MechImpl {
+public:
+    Result<std::unique_ptr<CipherOp>> encrypt(const MechParams& p, const Key& k) const final {
+        return start(p, k, true);
+    }
+    Result<std::unique_ptr<CipherOp>> decrypt(const MechParams& p, const Key& k) const final {
+        return start(p, k, false);
+    }
+    Result<Bytes> wrap(const MechParams& p, const Key& k, ByteView material) const final;
+    Result<SecretBytes> unwrap(const MechParams& p, const Key& k, ByteView wrapped) const final;
+
+protected:
+    virtual Result<std::unique_ptr<CipherOp>> start(const MechParams& p, const Key& k,
+                                                    bool encrypt) const = 0;
+};
+
 struct MechDef {
     MechanismInfo info;
     std::shared_ptr<const MechImpl> impl;

@@ -184,4 +184,13 @@ Result<SecretBytes> unwrap_with(Result<std::unique_ptr<CipherOp>> op, ByteView w
     return key;
 }
 
+Result<Bytes> CipherModeImpl::wrap(const MechParams& p, const Key& k, ByteView material) const {
+    return wrap_with(start(p, k, true), material);
+}
+
+Result<SecretBytes> CipherModeImpl::unwrap(const MechParams& p, const Key& k,
+                                           ByteView wrapped) const {
+    return unwrap_with(start(p, k, false), wrapped);
+}
+
 }  // namespace sr::crypto::detail
