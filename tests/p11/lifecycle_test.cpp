@@ -44,6 +44,12 @@ TEST_F(Fork, ChildMustInitializeAgainAndParentIsUnaffected) {
 }
 
 TEST_F(Threads, SessionsSignInParallel) {
+    // Threads need the library told so (v2.40 §5.4: C_Initialize(NULL) promises one thread);
+    // SoftHSM2 crashes without it.
+    ASSERT_EQ(m_fl->C_Finalize(nullptr), CKR_OK);
+    CK_C_INITIALIZE_ARGS args{};
+    args.flags = CKF_OS_LOCKING_OK;
+    ASSERT_EQ(m_fl->C_Initialize(&args), CKR_OK);
     CK_SESSION_HANDLE login = user_session();
     (void)login;
     CK_MECHANISM gen = {CKM_EC_KEY_PAIR_GEN, nullptr, 0};
