@@ -488,8 +488,8 @@ struct Options {
     std::string strongroom = SR_P11_BENCH_STRONGROOM;
     std::string softhsm = "/usr/lib/softhsm/libsofthsm2.so";
     std::vector<size_t> populations = {1000, 10000};
-    // SoftHSM2's file store slows down per object as the token grows (~100 objects/s on the
-    // shared VM), so its 10,000-object search runs only on request (it takes many minutes).
+    // SoftHSM2's file store creates 30-130 objects/s on the shared VM, so its 10,000-object
+    // search runs only on request (about 3 more minutes).
     std::vector<size_t> softhsm_populations = {1000};
 };
 
