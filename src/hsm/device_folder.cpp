@@ -125,6 +125,8 @@ Status create_device_folder(Env& env, const fs::path& path, const DeviceConfig& 
     SR_ASSIGN_OR_RETURN(auto cert, root.issue_device(env, identity.get(), profile));
     std::string cert_pem = cert.pem();
     SR_TRY(env.write_file_atomic(path / folder::kIdentityCertFile, as_bytes(cert_pem), 0644));
+    std::string root_pem = root.certificate().pem();
+    SR_TRY(env.write_file_atomic(path / folder::kManufacturerRootFile, as_bytes(root_pem), 0644));
 
     std::string toml_text = render_device_config(config);
     return env.write_file_atomic(path / folder::kConfigFile, as_bytes(toml_text), 0644);
@@ -181,6 +183,11 @@ Result<crypto::PkeyPtr> load_identity_key(Env& env, const fs::path& path) {
     SecretBytes secret(pem);
     std::fill(pem.begin(), pem.end(), uint8_t{0});
     return crypto::private_key_from_pem(secret.span());
+}
+
+Result<crypto::Certificate> load_manufacturer_root(Env& env, const fs::path& path) {
+    SR_ASSIGN_OR_RETURN(Bytes pem, env.read_file(path / folder::kManufacturerRootFile));
+    return crypto::Certificate::from_pem(ByteView(pem));
 }
 
 }  // namespace sr::hsm

@@ -36,6 +36,9 @@ inline constexpr std::string_view kStoreFile = "store.db";
 inline constexpr std::string_view kMasterKeyFile = "master.key";
 inline constexpr std::string_view kIdentityKeyFile = "identity-key.pem";
 inline constexpr std::string_view kIdentityCertFile = "identity.pem";
+// The certificate of the manufacturer root that issued identity.pem: the device's trust anchor
+// for peers (cloning trusts exactly the devices of the same factory).
+inline constexpr std::string_view kManufacturerRootFile = "manufacturer-root.pem";
 inline constexpr int kFolderFormat = 1;  // device.toml `format`
 inline constexpr size_t kMasterKeyBytes = 32;
 // Store meta key holding the master-key check value.
@@ -70,5 +73,8 @@ Result<OpenedFolder> open_device_folder(Env& env, const std::filesystem::path& p
 // The device certificate (identity.pem) and identity private key (identity-key.pem).
 Result<crypto::Certificate> load_identity_certificate(Env& env, const std::filesystem::path& path);
 Result<crypto::PkeyPtr> load_identity_key(Env& env, const std::filesystem::path& path);
+// The manufacturer root certificate (manufacturer-root.pem). NotFound for folders made before
+// the file existed.
+Result<crypto::Certificate> load_manufacturer_root(Env& env, const std::filesystem::path& path);
 
 }  // namespace sr::hsm

@@ -1,0 +1,93 @@
+// The cloning protocol's three steps on LocalDevice partitions (docs/design/clone-protocol.md):
+// the target's hello, the source sealing objects for that hello, the target importing them. One
+// exchange under clone, backup, restore and HA sync; the client relays bytes it cannot read.
+// CloneEngine is thread-safe: the pending hellos sit under one lock; devices are thread-safe.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+#include "common/mutex.h"
+#include "crypto/x509.h"
+#include "hsm/clone_protocol.h"
+#include "hsm/local_device.h"
+
+namespace sr::hsm {
+
+// An object the source did not send or the target did not import, and why.
+struct CloneRefusal {
+    ObjectHandle handle = 0;  // the source handle (source side); 0 on the target side
+    std::string label;
+    Bytes ouid;
+    Err code = Err::Ok;
+    std::string reason;
+};
+
+struct CloneSourceResult {
+    Bytes sealed;                      // the message for the target
+    std::vector<ObjectHandle> sent;    // in sequence order
+    std::vector<CloneRefusal> refused;
+};
+
+struct ClonedObject {
+    Bytes ouid;
+    std::string label;
+    ObjectHandle handle = 0;  // the new handle on the target (0 when skipped)
+};
+
+struct CloneTargetResult {
+    std::vector<ClonedObject> imported;
+    std::vector<ClonedObject> skipped;  // the target already held the OUID
+    std::vector<CloneRefusal> refused;  // authenticated, but the target cannot hold it
+};
+
+class CloneEngine final {
+public:
+    // Loads the device's identity key and manufacturer root (its trust anchor) from its folder.
+    static Result<std::unique_ptr<CloneEngine>> open(Env& env, LocalDevice& device);
+    ~CloneEngine();
+    CloneEngine(const CloneEngine&) = delete;
+    CloneEngine& operator=(const CloneEngine&) = delete;
+
+    // Step 1 (target partition, Crypto Officer logged in): a signed hello. The ephemeral key and
+    // nonce stay here, for one clone_target on the same session.
+    Result<Bytes> clone_hello(SessionId target_session);
+    // Step 2 (source partition, Crypto Officer logged in). CertificateInvalid when the target is
+    // foreign, its signature fails, or domain / auth type differ (nothing is sealed then);
+    // OperationNotAllowed for HSM policy 7 off or a firmware direction the source refuses.
+    Result<CloneSourceResult> clone_source(SessionId source_session, ByteView hello,
+                                           std::span<const ObjectHandle> objects);
+    // Step 3 (the hello's session). The hello is consumed whatever the outcome. Nothing is
+    // written unless every object authenticates; then each object lands in its own transaction.
+    Result<CloneTargetResult> clone_target(SessionId target_session, ByteView sealed);
+
+    // Bound on outstanding hellos; the oldest is dropped beyond it.
+    static constexpr size_t kMaxPending = 64;
+
+private:
+    struct Pending;
+    struct Context;
+    CloneEngine(Env& env, LocalDevice& device, crypto::PkeyPtr identity_key,
+                crypto::Certificate identity_cert, crypto::Certificate root);
+
+    Result<Context> context(SessionId s);
+    Status check_peer(const Context& self, const clone::Endpoint& peer, ByteView signed_bytes,
+                      ByteView signature);
+    Result<std::unique_ptr<Pending>> take_pending(const clone::SessionTag& tag, SessionId s);
+
+    Env& m_env;
+    LocalDevice& m_device;
+    const crypto::PkeyPtr m_identity_key;
+    const crypto::Certificate m_identity_cert;
+    const crypto::Certificate m_root;
+
+    Mutex m_mu;
+    std::map<clone::SessionTag, std::unique_ptr<Pending>> m_pending SR_GUARDED_BY(m_mu);
+    uint64_t m_pending_counter SR_GUARDED_BY(m_mu) = 0;
+};
+
+}  // namespace sr::hsm

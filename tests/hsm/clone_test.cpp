@@ -1,0 +1,459 @@
+// The cloning protocol end to end between two LocalDevices of one factory (6.22.0 source, 7.x
+// target): every object type lands whole and usable with its OUID, and every refusal (domain,
+// factory, auth type, policy, tampering, replay, duplicates) writes nothing it should not.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/env.h"
+#include "crypto/key.h"
+#include "crypto/mechanism.h"
+#include "hsm/clone_engine.h"
+#include "hsm/clone_protocol.h"
+#include "hsm/factory.h"
+#include "hsm/local_device.h"
+#include "hsm/policy.h"
+
+namespace sr::hsm {
+namespace {
+
+using crypto::NoParams;
+namespace mech = crypto::mech;
+namespace fs = std::filesystem;
+
+constexpr const char* kSoPw = "so-password-1";
+constexpr const char* kPoPw = "po-password-1";
+constexpr const char* kCoPw = "co-password-1";
+
+#define SR_ASSERT_OK(expr)                                                        \
+    do {                                                                          \
+        auto&& sr_assert_r_ = (expr);                                             \
+        ASSERT_TRUE(sr_assert_r_.is_ok()) << sr_assert_r_.status().to_string();   \
+    } while (0)
+
+// One device, opened, with a Crypto Officer session on its partition and a clone engine.
+struct Side {
+    std::unique_ptr<LocalDevice> dev;
+    std::unique_ptr<CloneEngine> engine;
+    PartitionId partition = 0;
+    SessionId co = 0;
+};
+
+const Bytes kAesValue(32, 0xA7);
+
+class CloneTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        m_root = fs::temp_directory_path() / ("sr-clone-" + std::to_string(::getpid()) + "-" +
+                                              info->test_suite_name() + "-" + info->name());
+        fs::remove_all(m_root);
+        fs::create_directories(m_root);
+    }
+    void TearDown() override { fs::remove_all(m_root); }
+
+    Side make_side(const std::string& firmware, uint64_t serial, const std::string& domain,
+                   AuthType auth = AuthType::Password, const std::string& factory = "factory") {
+        NewDeviceSpec spec;
+        spec.home = m_root / ("home-" + std::to_string(serial));
+        spec.factory = m_root / factory;
+        spec.firmware = *FirmwareVersion::parse(firmware);
+        spec.serial = serial;
+        spec.auth = auth;
+        spec.hsm_label = "hsm";
+        spec.so_password = kSoPw;
+        spec.partitions = {"p1"};
+        spec.domain = domain;
+        spec.po_password = kPoPw;
+        spec.co_password = kCoPw;
+        Side side;
+        auto report = make_device(m_env, spec);
+        EXPECT_TRUE(report.is_ok()) << report.status().to_string();
+        if (!report) return side;
+        auto dev = LocalDevice::open(m_env, report->folder);
+        EXPECT_TRUE(dev.is_ok()) << dev.status().to_string();
+        side.dev = std::move(*dev);
+        auto engine = CloneEngine::open(m_env, *side.dev);
+        EXPECT_TRUE(engine.is_ok()) << engine.status().to_string();
+        side.engine = std::move(*engine);
+        side.partition = report->partitions.at(0).id;
+        AppId a = *side.dev->attach();
+        side.co = *side.dev->open_session(a, side.partition, true);
+        Status st = side.dev->login(side.co, Role::CryptoOfficer, kCoPw);
+        EXPECT_TRUE(st.is_ok()) << st.to_string();
+        return side;
+    }
+
+    void set_partition_policy(Side& s, uint32_t id, uint64_t value) {
+        AppId a = *s.dev->attach();
+        SessionId po = *s.dev->open_session(a, s.partition, true);
+        ASSERT_TRUE(s.dev->login(po, Role::PartitionSo, kPoPw).is_ok());
+        auto r = s.dev->set_partition_policies(a, s.partition, std::vector<PolicyValue>{{id, value}});
+        ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+    }
+
+    PosixEnv m_env;
+    fs::path m_root;
+};
+
+AttributeSet private_template(std::string_view label) {
+    AttributeSet t;
+    t.set_bool(attr::kToken, true);
+    t.set_bool(attr::kPrivate, true);
+    t.set_bool(attr::kSensitive, true);
+    t.set_bool(attr::kSign, true);
+    t.set_bool(attr::kExtractable, true);
+    t.set_string(attr::kLabel, label);
+    return t;
+}
+AttributeSet public_template(std::string_view label) {
+    AttributeSet t;
+    t.set_bool(attr::kToken, true);
+    t.set_bool(attr::kVerify, true);
+    t.set_string(attr::kLabel, label);
+    return t;
+}
+AttributeSet secret_template(std::string_view label, bool sign) {
+    AttributeSet t;
+    t.set_bool(attr::kToken, true);
+    t.set_bool(attr::kPrivate, true);
+    t.set_bool(attr::kSensitive, true);
+    t.set_bool(sign ? attr::kSign : attr::kEncrypt, true);
+    t.set_bool(sign ? attr::kVerify : attr::kDecrypt, true);
+    t.set_string(attr::kLabel, label);
+    return t;
+}
+
+struct SourceObjects {
+    KeyPairHandles rsa, ec, ed;
+    ObjectHandle aes = 0, des3 = 0, hmac = 0, cert = 0, data = 0;
+    std::vector<ObjectHandle> all() const {
+        return {rsa.private_key, rsa.public_key, ec.private_key, ec.public_key, ed.private_key,
+                ed.public_key, aes, des3, hmac, cert, data};
+    }
+};
+
+void make_objects(Side& s, SourceObjects& o) {
+    LocalDevice& d = *s.dev;
+    AttributeSet rsa_pub = public_template("rsa");
+    rsa_pub.set_ulong(attr::kModulusBits, 2048);
+    auto rsa = d.generate_key_pair(s.co, {mech::kRsaPkcsKeyPairGen, NoParams{}}, std::move(rsa_pub),
+                                   private_template("rsa"));
+    ASSERT_TRUE(rsa.is_ok()) << rsa.status().to_string();
+    o.rsa = *rsa;
+    AttributeSet ec_pub = public_template("ec");
+    ec_pub.set_bytes(attr::kEcParams, *crypto::curve_params_der("P-256"));
+    auto ec = d.generate_key_pair(s.co, {mech::kEcKeyPairGen, NoParams{}}, std::move(ec_pub),
+                                  private_template("ec"));
+    ASSERT_TRUE(ec.is_ok()) << ec.status().to_string();
+    o.ec = *ec;
+    AttributeSet ed_pub = public_template("ed");
+    ed_pub.set_bytes(attr::kEcParams, *crypto::curve_params_der("Ed25519"));
+    auto ed = d.generate_key_pair(s.co, {mech::kEcEdwardsKeyPairGen, NoParams{}},
+                                  std::move(ed_pub), private_template("ed"));
+    ASSERT_TRUE(ed.is_ok()) << ed.status().to_string();
+    o.ed = *ed;
+
+    AttributeSet aes = secret_template("aes", false);
+    aes.set_ulong(attr::kClass, cls::kSecretKey);
+    aes.set_ulong(attr::kKeyType, ckk::kAes);
+    aes.set_bytes(attr::kValue, kAesValue);
+    auto aes_h = d.create_object(s.co, aes);
+    ASSERT_TRUE(aes_h.is_ok()) << aes_h.status().to_string();
+    o.aes = *aes_h;
+    auto des3 = d.generate_key(s.co, {mech::kDes3KeyGen, NoParams{}}, secret_template("des3", false));
+    ASSERT_TRUE(des3.is_ok()) << des3.status().to_string();
+    o.des3 = *des3;
+    AttributeSet hmac = secret_template("hmac", true);
+    hmac.set_ulong(attr::kValueLen, 32);
+    auto hmac_h = d.generate_key(s.co, {mech::kGenericSecretKeyGen, NoParams{}}, hmac);
+    ASSERT_TRUE(hmac_h.is_ok()) << hmac_h.status().to_string();
+    o.hmac = *hmac_h;
+
+    auto info = d.info();
+    auto cert = crypto::Certificate::from_der(info->identity_certificate_der);
+    ASSERT_TRUE(cert.is_ok());
+    AttributeSet c;
+    c.set_ulong(attr::kClass, cls::kCertificate);
+    c.set_ulong(attr::kCertificateType, 0);  // CKC_X_509
+    c.set_bool(attr::kToken, true);
+    c.set_string(attr::kLabel, "cert");
+    c.set_bytes(attr::kSubject, to_bytes(cert->subject_cn()));
+    c.set_bytes(attr::kValue, cert->der());
+    auto cert_h = d.create_object(s.co, c);
+    ASSERT_TRUE(cert_h.is_ok()) << cert_h.status().to_string();
+    o.cert = *cert_h;
+    AttributeSet data;
+    data.set_ulong(attr::kClass, cls::kData);
+    data.set_bool(attr::kToken, true);
+    data.set_string(attr::kLabel, "data");
+    data.set_string(attr::kApplication, "clone test");
+    data.set_bytes(attr::kValue, to_bytes("data object value"));
+    auto data_h = d.create_object(s.co, data);
+    ASSERT_TRUE(data_h.is_ok()) << data_h.status().to_string();
+    o.data = *data_h;
+}
+
+Bytes ouid(Side& s, ObjectHandle h) {
+    auto r = s.dev->get_attributes(s.co, h, std::vector<AttrType>{attr::kOuid});
+    if (!r) return {};
+    auto v = r->values.get(attr::kOuid);
+    return v ? Bytes(v->begin(), v->end()) : Bytes();
+}
+
+// The target handle holding the OUID the source object has (0 if none).
+ObjectHandle find_by_ouid(Side& target, const Bytes& id) {
+    AttributeSet t;
+    t.set_bytes(attr::kOuid, id);
+    if (!target.dev->find_init(target.co, t)) return 0;
+    auto found = target.dev->find_next(target.co, 10);
+    (void)target.dev->find_final(target.co);
+    return found && found->size() == 1 ? (*found)[0] : 0;
+}
+
+uint64_t object_count(Side& s) { return s.dev->partition_info(s.partition)->object_count; }
+
+bool contains(ByteView hay, ByteView needle) {
+    return std::search(hay.begin(), hay.end(), needle.begin(), needle.end()) != hay.end();
+}
+
+Result<CloneTargetResult> run_clone(Side& src, Side& dst, std::span<const ObjectHandle> objs,
+                                    Bytes* hello_out = nullptr, Bytes* sealed_out = nullptr) {
+    SR_ASSIGN_OR_RETURN(Bytes hello, dst.engine->clone_hello(dst.co));
+    SR_ASSIGN_OR_RETURN(CloneSourceResult sealed, src.engine->clone_source(src.co, hello, objs));
+    if (hello_out) *hello_out = hello;
+    if (sealed_out) *sealed_out = sealed.sealed;
+    return dst.engine->clone_target(dst.co, sealed.sealed);
+}
+
+TEST_F(CloneTest, EveryObjectTypeClonesFrom622To7AndWorksOnTheTarget) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    const auto handles = o.all();
+
+    Bytes hello, sealed;
+    auto r = run_clone(src, dst, handles, &hello, &sealed);
+    SR_ASSERT_OK(r);
+    EXPECT_EQ(r->imported.size(), handles.size());
+    EXPECT_TRUE(r->skipped.empty());
+    EXPECT_TRUE(r->refused.empty());
+    EXPECT_EQ(object_count(dst), handles.size());
+
+    // OUIDs are preserved; every object is findable on the target by its OUID.
+    for (ObjectHandle h : handles) {
+        Bytes id = ouid(src, h);
+        ASSERT_FALSE(id.empty());
+        EXPECT_NE(find_by_ouid(dst, id), 0u) << "source handle " << h;
+    }
+    // The captured messages carry no key bytes.
+    EXPECT_FALSE(contains(hello, kAesValue));
+    EXPECT_FALSE(contains(sealed, kAesValue));
+
+    // Signatures made on the target verify with the source's public keys.
+    const Bytes msg = to_bytes("signed on the target");
+    struct Pair { KeyPairHandles kp; crypto::MechanismId mech; };
+    for (const Pair& p : {Pair{o.rsa, mech::kSha256RsaPkcs}, Pair{o.ec, mech::kEcdsaSha256},
+                          Pair{o.ed, mech::kEddsa}}) {
+        ObjectHandle priv = find_by_ouid(dst, ouid(src, p.kp.private_key));
+        SR_ASSERT_OK(dst.dev->sign_init(dst.co, {p.mech, NoParams{}}, priv));
+        auto sig = dst.dev->sign(dst.co, msg);
+        SR_ASSERT_OK(sig);
+        SR_ASSERT_OK(src.dev->verify_init(src.co, {p.mech, NoParams{}}, p.kp.public_key));
+        EXPECT_TRUE(src.dev->verify(src.co, msg, *sig).is_ok()) << "mechanism " << p.mech;
+    }
+    // Data encrypted on the source decrypts on the target (AES and DES3).
+    struct Sym { ObjectHandle h; crypto::Mechanism m; };
+    for (const Sym& k : {Sym{o.aes, {mech::kAesCbcPad, crypto::IvParams{Bytes(16, 1)}}},
+                         Sym{o.des3, {mech::kDes3CbcPad, crypto::IvParams{Bytes(8, 2)}}}}) {
+        SR_ASSERT_OK(src.dev->encrypt_init(src.co, k.m, k.h));
+        auto ct = src.dev->encrypt(src.co, as_bytes("encrypted on the source"));
+        SR_ASSERT_OK(ct);
+        ObjectHandle there = find_by_ouid(dst, ouid(src, k.h));
+        SR_ASSERT_OK(dst.dev->decrypt_init(dst.co, k.m, there));
+        auto pt = dst.dev->decrypt(dst.co, *ct);
+        SR_ASSERT_OK(pt);
+        EXPECT_EQ(to_string(pt->span()), "encrypted on the source");
+    }
+    // The HMAC key gives the same MAC on both sides.
+    SR_ASSERT_OK(src.dev->sign_init(src.co, {mech::kSha256Hmac, NoParams{}}, o.hmac));
+    auto mac_src = src.dev->sign(src.co, msg);
+    ObjectHandle hmac_dst = find_by_ouid(dst, ouid(src, o.hmac));
+    SR_ASSERT_OK(dst.dev->sign_init(dst.co, {mech::kSha256Hmac, NoParams{}}, hmac_dst));
+    auto mac_dst = dst.dev->sign(dst.co, msg);
+    SR_ASSERT_OK(mac_src);
+    SR_ASSERT_OK(mac_dst);
+    EXPECT_EQ(*mac_src, *mac_dst);
+    // Certificates and data objects keep their values.
+    auto data_v = dst.dev->get_attributes(dst.co, find_by_ouid(dst, ouid(src, o.data)),
+                                          std::vector<AttrType>{attr::kValue, attr::kApplication});
+    SR_ASSERT_OK(data_v);
+    EXPECT_EQ(to_string(*data_v->values.get(attr::kValue)), "data object value");
+    EXPECT_EQ(to_string(*data_v->values.get(attr::kApplication)), "clone test");
+}
+
+TEST_F(CloneTest, RejectsForeignDomainAndLeavesTargetUnchanged) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-beta");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    const auto handles = o.all();
+    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    EXPECT_EQ(sealed.code(), Err::CertificateInvalid);
+    EXPECT_NE(sealed.status().message().find("cloning domain"), std::string::npos);
+    EXPECT_EQ(object_count(dst), 0u);
+}
+
+TEST_F(CloneTest, HelloWithForgedDomainFingerprintFailsItsSignature) {
+    Side src = make_side("7.8.4", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-beta");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    // The relay rewrites the target's fingerprint to the source's: the signature no longer holds.
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    auto decoded = clone::decode_hello(*hello);
+    SR_ASSERT_OK(decoded);
+    decoded->target.domain_fingerprint = src.dev->partition_info(src.partition)->domain_fingerprint;
+    const auto handles = o.all();
+    auto sealed = src.engine->clone_source(src.co, clone::encode_hello(*decoded), handles);
+    EXPECT_EQ(sealed.code(), Err::CertificateInvalid);  // the forged hello fails its signature
+    EXPECT_EQ(object_count(dst), 0u);
+}
+
+TEST_F(CloneTest, RejectsDeviceFromAnotherFactory) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha", AuthType::Password, "other-factory");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    const auto handles = o.all();
+    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    EXPECT_EQ(sealed.code(), Err::CertificateInvalid);
+    EXPECT_NE(sealed.status().message().find("factory"), std::string::npos);
+    EXPECT_EQ(object_count(dst), 0u);
+}
+
+TEST_F(CloneTest, RejectsDifferentAuthType) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha", AuthType::Ped);
+    ASSERT_TRUE(dst.engine);
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    const auto handles = o.all();
+    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    EXPECT_EQ(sealed.code(), Err::CertificateInvalid);
+    EXPECT_NE(sealed.status().message().find("auth type"), std::string::npos);
+}
+
+TEST_F(CloneTest, PrivateKeyPolicyOffRefusesPrivateKeysAndClonesTheRest) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    ASSERT_NO_FATAL_FAILURE(set_partition_policy(src, policy::kPrivateKeyCloning, 0));
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    const auto handles = o.all();
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    SR_ASSERT_OK(sealed);
+    ASSERT_EQ(sealed->refused.size(), 3u);
+    std::vector<ObjectHandle> refused;
+    for (const auto& r : sealed->refused) {
+        refused.push_back(r.handle);
+        EXPECT_NE(r.reason.find("policy 0"), std::string::npos);
+        EXPECT_FALSE(r.label.empty());
+    }
+    std::sort(refused.begin(), refused.end());
+    std::vector<ObjectHandle> expected{o.rsa.private_key, o.ec.private_key, o.ed.private_key};
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(refused, expected);
+    auto r = dst.engine->clone_target(dst.co, sealed->sealed);
+    SR_ASSERT_OK(r);
+    EXPECT_EQ(r->imported.size(), handles.size() - 3);
+    EXPECT_EQ(object_count(dst), handles.size() - 3);
+}
+
+TEST_F(CloneTest, TamperedMessageIsRefusedAndNothingIsWritten) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    const auto handles = o.all();
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    SR_ASSERT_OK(sealed);
+    Bytes bad = sealed->sealed;
+    bad[bad.size() - 5] ^= 0x01;  // inside the last sealed object
+    auto r = dst.engine->clone_target(dst.co, bad);
+    EXPECT_EQ(r.code(), Err::EncryptedDataInvalid);
+    EXPECT_EQ(object_count(dst), 0u);
+    // The hello is spent: even the genuine message is now refused.
+    EXPECT_EQ(dst.engine->clone_target(dst.co, sealed->sealed).code(), Err::DataInvalid);
+    EXPECT_EQ(object_count(dst), 0u);
+}
+
+TEST_F(CloneTest, ReorderedObjectsAreRefused) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    std::vector<ObjectHandle> two{o.aes, o.data};
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    auto sealed = src.engine->clone_source(src.co, *hello, two);
+    SR_ASSERT_OK(sealed);
+    auto msg = clone::decode_sealed(sealed->sealed);
+    SR_ASSERT_OK(msg);
+    std::swap(msg->objects[0].sealed, msg->objects[1].sealed);
+    auto r = dst.engine->clone_target(dst.co, clone::encode_sealed(*msg));
+    EXPECT_EQ(r.code(), Err::EncryptedDataInvalid);
+    EXPECT_EQ(object_count(dst), 0u);
+}
+
+TEST_F(CloneTest, ReplayedMessageIsRefused) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    std::vector<ObjectHandle> one{o.data};
+    Bytes sealed;
+    auto first = run_clone(src, dst, one, nullptr, &sealed);
+    SR_ASSERT_OK(first);
+    EXPECT_EQ(first->imported.size(), 1u);
+    SR_ASSERT_OK(dst.dev->destroy_object(dst.co, first->imported[0].handle));
+    // Same message again, with or without a fresh hello outstanding: refused, nothing written.
+    EXPECT_EQ(dst.engine->clone_target(dst.co, sealed).code(), Err::DataInvalid);
+    SR_ASSERT_OK(dst.engine->clone_hello(dst.co));
+    EXPECT_EQ(dst.engine->clone_target(dst.co, sealed).code(), Err::DataInvalid);
+    EXPECT_EQ(object_count(dst), 0u);
+}
+
+TEST_F(CloneTest, SecondCloneOfTheSameObjectsSkipsThemAll) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    const auto handles = o.all();
+    SR_ASSERT_OK(run_clone(src, dst, handles));
+    auto again = run_clone(src, dst, handles);
+    SR_ASSERT_OK(again);
+    EXPECT_TRUE(again->imported.empty());
+    EXPECT_EQ(again->skipped.size(), handles.size());
+    EXPECT_EQ(object_count(dst), handles.size());
+}
+
+}  // namespace
+}  // namespace sr::hsm
