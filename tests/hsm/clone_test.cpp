@@ -455,5 +455,145 @@ TEST_F(CloneTest, SecondCloneOfTheSameObjectsSkipsThemAll) {
     EXPECT_EQ(object_count(dst), handles.size());
 }
 
+TEST_F(CloneTest, SecretKeyPolicyOffRefusesSecretKeysOnly) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    ASSERT_NO_FATAL_FAILURE(set_partition_policy(src, policy::kSecretKeyCloning, 0));
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    const auto handles = o.all();
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    SR_ASSERT_OK(sealed);
+    std::vector<ObjectHandle> refused;
+    for (const auto& r : sealed->refused) refused.push_back(r.handle);
+    std::sort(refused.begin(), refused.end());
+    std::vector<ObjectHandle> expected{o.aes, o.des3, o.hmac};
+    std::sort(expected.begin(), expected.end());
+    EXPECT_EQ(refused, expected);
+    auto r = dst.engine->clone_target(dst.co, sealed->sealed);
+    SR_ASSERT_OK(r);
+    EXPECT_EQ(r->imported.size(), handles.size() - 3);
+}
+
+TEST_F(CloneTest, HsmCloningPolicyOffRefusesTheWholeClone) {
+    Side src = make_side("7.8.4", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    AppId a = *src.dev->attach();
+    SessionId admin = *src.dev->open_session(a, kAdminPartition, true);
+    SR_ASSERT_OK(src.dev->login(admin, Role::HsmSo, kSoPw));
+    SR_ASSERT_OK(src.dev->set_hsm_policies(
+        a, std::vector<PolicyValue>{{hsm_policy::kCloning, 0}}));
+    // The policy change may have erased and closed things; start a fresh CO session.
+    AppId b = *src.dev->attach();
+    src.co = *src.dev->open_session(b, src.partition, true);
+    SR_ASSERT_OK(src.dev->login(src.co, Role::CryptoOfficer, kCoPw));
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    std::vector<ObjectHandle> none;
+    auto sealed = src.engine->clone_source(src.co, *hello, none);
+    EXPECT_EQ(sealed.code(), Err::OperationNotAllowed);
+    EXPECT_NE(sealed.status().message().find("policy 7"), std::string::npos);
+}
+
+TEST_F(CloneTest, NewerToOlderGenerationIsRefusedBySource) {
+    Side src = make_side("7.8.4", 111111, "domain-alpha");
+    Side dst = make_side("6.22.0", 222222, "domain-alpha");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    std::vector<ObjectHandle> one{o.data};
+    auto sealed = src.engine->clone_source(src.co, *hello, one);
+    EXPECT_EQ(sealed.code(), Err::OperationNotAllowed);
+    EXPECT_EQ(object_count(dst), 0u);
+}
+
+TEST_F(CloneTest, SealedMessageIsAcceptedOnlyOnTheHellosSession) {
+    Side src = make_side("6.22.0", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    auto hello = dst.engine->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    std::vector<ObjectHandle> one{o.data};
+    auto sealed = src.engine->clone_source(src.co, *hello, one);
+    SR_ASSERT_OK(sealed);
+    AppId other_app = *dst.dev->attach();
+    SessionId other = *dst.dev->open_session(other_app, dst.partition, true);
+    SR_ASSERT_OK(dst.dev->login(other, Role::CryptoOfficer, kCoPw));
+    EXPECT_EQ(dst.engine->clone_target(other, sealed->sealed).code(), Err::DataInvalid);
+    EXPECT_EQ(object_count(dst), 0u);
+}
+
+TEST_F(CloneTest, CloningNeedsALoggedInCryptoOfficer) {
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    AppId a = *dst.dev->attach();
+    SessionId anon = *dst.dev->open_session(a, dst.partition, true);
+    EXPECT_EQ(dst.engine->clone_hello(anon).code(), Err::UserNotLoggedIn);
+}
+
+// ---- Codec
+
+clone::Hello sample_hello() {
+    clone::Hello h;
+    h.session.fill(0x5A);
+    h.target.firmware = FirmwareVersion{7, 8, 4};
+    h.target.form_factor = FormFactor::Network;
+    h.target.auth = AuthType::Ped;
+    h.target.certificate_der = Bytes(300, 0xC1);
+    h.target.domain_fingerprint = Bytes(16, 0xF1);
+    h.target.ephemeral_public = Bytes(91, 0xE1);
+    h.target.nonce.fill(0x33);
+    h.signature = Bytes(64, 0x99);
+    return h;
+}
+
+TEST(CloneProtocol, HelloRoundTripsAndSignatureCoversEveryFieldButItself) {
+    clone::Hello h = sample_hello();
+    Bytes enc = clone::encode_hello(h);
+    auto back = clone::decode_hello(enc);
+    SR_ASSERT_OK(back);
+    EXPECT_EQ(clone::encode_hello(*back), enc);
+    EXPECT_EQ(back->target.auth, AuthType::Ped);
+    EXPECT_EQ(back->target.firmware, (FirmwareVersion{7, 8, 4}));
+    Bytes signed_before = clone::hello_signed_bytes(h);
+    h.target.nonce[0] ^= 1;
+    EXPECT_NE(clone::hello_signed_bytes(h), signed_before);
+    h.target.nonce[0] ^= 1;
+    h.signature[0] ^= 1;
+    EXPECT_EQ(clone::hello_signed_bytes(h), signed_before);
+}
+
+TEST(CloneProtocol, EveryTruncationOfAMessageIsRefusedCleanly) {
+    Bytes hello = clone::encode_hello(sample_hello());
+    clone::SealedMessage m;
+    m.session.fill(1);
+    m.hello_hash = Bytes(32, 2);
+    m.source = sample_hello().target;
+    m.object_count = 2;
+    m.signature = Bytes(64, 3);
+    m.objects = {{0, Bytes(60, 4)}, {1, Bytes(70, 5)}};
+    Bytes sealed = clone::encode_sealed(m);
+    SR_ASSERT_OK(clone::decode_sealed(sealed));
+    for (size_t n = 0; n < hello.size(); ++n)
+        EXPECT_EQ(clone::decode_hello(ByteView(hello).first(n)).code(), Err::DataInvalid) << n;
+    for (size_t n = 0; n < sealed.size(); ++n)
+        EXPECT_EQ(clone::decode_sealed(ByteView(sealed).first(n)).code(), Err::DataInvalid) << n;
+    hello.push_back(0);
+    EXPECT_EQ(clone::decode_hello(hello).code(), Err::DataInvalid);
+}
+
+TEST(CloneProtocol, OtherVersionsAndTypesAreRefusedByName) {
+    Bytes hello = clone::encode_hello(sample_hello());
+    hello[4] = 2;
+    auto r = clone::decode_hello(hello);
+    EXPECT_EQ(r.code(), Err::DataInvalid);
+    EXPECT_NE(r.status().message().find("version 2"), std::string::npos);
+    hello[4] = clone::kVersion;
+    EXPECT_EQ(clone::decode_sealed(hello).code(), Err::DataInvalid);  // a hello is not sealed
+}
+
 }  // namespace
 }  // namespace sr::hsm
