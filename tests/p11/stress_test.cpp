@@ -19,7 +19,7 @@ namespace {
 using ConcurrentThreads = P11Test;
 
 constexpr int kThreads = 8;
-constexpr int kIterations = 150;
+constexpr int kIterations = 250;
 constexpr size_t kMaxSessions = 3;
 constexpr CK_ULONG kAesLen = 32;
 CK_BBOOL kTrue = CK_TRUE;
@@ -43,6 +43,7 @@ struct Shared {
     std::shared_mutex gate;
     std::atomic<uint64_t> logout_epoch{0};
     std::atomic<uint64_t> calls{0};
+    std::atomic<CK_SESSION_HANDLE> last_slot2_session{CK_INVALID_HANDLE};
     std::mutex fail_mu;
     std::vector<std::string> failures;
     std::string shared_ec_label = "shared-ec";
@@ -110,7 +111,8 @@ private:
         if (roll < 18) return second_slot_visit();
         std::shared_lock<std::shared_mutex> gate(m_sh.gate);
         drop_stale_keys();
-        if (roll < 21) return login_again();
+        if (roll < 20) return login_again();
+        if (roll < 22) return query_slot();
         if (roll < 27) return gen_session_aes();
         if (roll < 32) return gen_session_ec();
         if (roll < 37) return gen_token_aes();
@@ -429,15 +431,20 @@ private:
         check("C_Verify(RSA)", m_fl->C_Verify(s, data, sizeof data, sig, len));
     }
 
-    // On the second token: sessions any C_CloseAllSessions may end at any moment, so each call
-    // may answer CKR_SESSION_HANDLE_INVALID.
+    // On the second token: sessions the closer thread may end at any moment (C_CloseAllSessions,
+    // or C_CloseSession of the session another thread last opened there), so each call may
+    // answer CKR_SESSION_HANDLE_INVALID, and a private key's use CKR_USER_NOT_LOGGED_IN or an
+    // invalid handle when the closing logged the Crypto Officer out meanwhile. A call the closing
+    // overtook may answer CKR_SESSION_CLOSED ("closed during the execution", v2.40 §5.1).
     void second_slot_visit() {
         if (!m_sh.has_slot2) return;
-        const std::initializer_list<CK_RV> ok = {CKR_OK, CKR_SESSION_HANDLE_INVALID};
+        const std::initializer_list<CK_RV> ok = {CKR_OK, CKR_SESSION_HANDLE_INVALID,
+                                                 CKR_SESSION_CLOSED};
         CK_SESSION_HANDLE h = 0;
-        if (check("C_OpenSession(slot 2)", m_fl->C_OpenSession(m_sh.slot2, CKF_SERIAL_SESSION, nullptr,
-                                                                nullptr, &h)) != CKR_OK)
+        if (check("C_OpenSession(slot 2)", m_fl->C_OpenSession(m_sh.slot2, CKF_SERIAL_SESSION | CKF_RW_SESSION,
+                                                                nullptr, nullptr, &h)) != CKR_OK)
             return;
+        m_sh.last_slot2_session = h;
         CK_SESSION_INFO info{};
         check("C_GetSessionInfo(slot 2)", m_fl->C_GetSessionInfo(h, &info), ok);
         CK_BYTE rnd[16];
@@ -449,11 +456,56 @@ private:
             check("C_FindObjects(slot 2)", m_fl->C_FindObjects(h, batch, 4, &got), ok);
             check("C_FindObjectsFinal(slot 2)", m_fl->C_FindObjectsFinal(h), ok);
         }
+        if (pick(2) == 0) second_slot_crypto(h);
         check("C_CloseSession(slot 2)", m_fl->C_CloseSession(h), ok);
     }
 
+    void second_slot_crypto(CK_SESSION_HANDLE h) {
+        const std::initializer_list<CK_RV> ok = {CKR_OK, CKR_SESSION_HANDLE_INVALID,
+                                                 CKR_SESSION_CLOSED, CKR_USER_NOT_LOGGED_IN, CKR_KEY_HANDLE_INVALID,
+                                                 CKR_OBJECT_HANDLE_INVALID};
+        if (check("C_Login(slot 2)", m_fl->C_Login(h, CKU_USER, pin(kCoPin), pin_len(kCoPin)),
+                  {CKR_OK, CKR_USER_ALREADY_LOGGED_IN, CKR_SESSION_HANDLE_INVALID,
+                   CKR_SESSION_CLOSED}) != CKR_OK)
+            return;
+        CK_MECHANISM gen = {CKM_AES_KEY_GEN, nullptr, 0};
+        CK_ULONG len = 16;
+        CK_ATTRIBUTE t[] = {attr(CKA_VALUE_LEN, &len, sizeof len), attr(CKA_ENCRYPT, &kTrue, 1),
+                            attr(CKA_TOKEN, &kFalse, 1), attr(CKA_PRIVATE, &kTrue, 1)};
+        CK_OBJECT_HANDLE k = CK_INVALID_HANDLE;
+        if (check("C_GenerateKey(slot 2)", m_fl->C_GenerateKey(h, &gen, t, 4, &k), ok) != CKR_OK) return;
+        CK_BYTE iv[16] = {};
+        CK_MECHANISM m = {CKM_AES_CBC_PAD, iv, sizeof iv};
+        CK_BYTE plain[20] = {}, cipher[48];
+        CK_ULONG clen = sizeof cipher;
+        if (check("C_EncryptInit(slot 2)", m_fl->C_EncryptInit(h, &m, k), ok) == CKR_OK)
+            check("C_Encrypt(slot 2)", m_fl->C_Encrypt(h, plain, sizeof plain, cipher, &clen),
+                  {CKR_OK, CKR_SESSION_HANDLE_INVALID, CKR_SESSION_CLOSED,
+                   CKR_KEY_HANDLE_INVALID, CKR_OPERATION_NOT_INITIALIZED});
+    }
+
+    // Token and slot queries while sessions come and go: the keeper's session always counts.
+    void query_slot() {
+        CK_TOKEN_INFO ti{};
+        if (check("C_GetTokenInfo", m_fl->C_GetTokenInfo(m_sh.slot, &ti)) == CKR_OK &&
+            (ti.ulSessionCount < 1 || ti.ulRwSessionCount > ti.ulSessionCount))
+            m_sh.fail("thread " + std::to_string(m_id) + ": token info session counts " +
+                      std::to_string(ti.ulSessionCount) + "/" + std::to_string(ti.ulRwSessionCount));
+        CK_ULONG n = 0;
+        check("C_GetSlotList", m_fl->C_GetSlotList(CK_TRUE, nullptr, &n));
+        CK_SESSION_INFO info{};
+        if (check("C_GetSessionInfo", m_fl->C_GetSessionInfo(any_session(), &info)) == CKR_OK &&
+            info.state != CKS_RW_USER_FUNCTIONS)
+            m_sh.fail("thread " + std::to_string(m_id) + ": session state " + std::to_string(info.state));
+    }
+
     void close_all_second_slot() {
-        if (m_sh.has_slot2) check("C_CloseAllSessions(slot 2)", m_fl->C_CloseAllSessions(m_sh.slot2));
+        if (!m_sh.has_slot2) return;
+        if (pick(2) == 0)
+            check("C_CloseAllSessions(slot 2)", m_fl->C_CloseAllSessions(m_sh.slot2));
+        else
+            check("C_CloseSession(another thread's)", m_fl->C_CloseSession(m_sh.last_slot2_session),
+                  {CKR_OK, CKR_SESSION_HANDLE_INVALID});
     }
 
     Shared& m_sh;
