@@ -18,33 +18,6 @@
 
 namespace sr::hsm {
 
-// An object the source did not send or the target did not import, and why.
-struct CloneRefusal {
-    ObjectHandle handle = 0;  // the source handle (source side); 0 on the target side
-    std::string label;
-    Bytes ouid;
-    Err code = Err::Ok;
-    std::string reason;
-};
-
-struct CloneSourceResult {
-    Bytes sealed;                      // the message for the target
-    std::vector<ObjectHandle> sent;    // in sequence order
-    std::vector<CloneRefusal> refused;
-};
-
-struct ClonedObject {
-    Bytes ouid;
-    std::string label;
-    ObjectHandle handle = 0;  // the new handle on the target (0 when skipped)
-};
-
-struct CloneTargetResult {
-    std::vector<ClonedObject> imported;
-    std::vector<ClonedObject> skipped;  // the target already held the OUID
-    std::vector<CloneRefusal> refused;  // authenticated, but the target cannot hold it
-};
-
 class CloneEngine final {
 public:
     // Loads the device's identity key and manufacturer root (its trust anchor) from its folder.

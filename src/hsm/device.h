@@ -135,6 +135,34 @@ struct KeyPairHandles {
     ObjectHandle private_key = 0;
 };
 
+// Cloning results (docs/design/clone-protocol.md). An object the source did not send or the
+// target did not import, and why.
+struct CloneRefusal {
+    ObjectHandle handle = 0;  // the source handle (source side); 0 on the target side
+    std::string label;
+    Bytes ouid;
+    Err code = Err::Ok;
+    std::string reason;
+};
+
+struct CloneSourceResult {
+    Bytes sealed;                      // the message for the target
+    std::vector<ObjectHandle> sent;    // in sequence order
+    std::vector<CloneRefusal> refused;
+};
+
+struct ClonedObject {
+    Bytes ouid;
+    std::string label;
+    ObjectHandle handle = 0;  // the new handle on the target (0 when skipped)
+};
+
+struct CloneTargetResult {
+    std::vector<ClonedObject> imported;
+    std::vector<ClonedObject> skipped;  // the target already held the OUID
+    std::vector<CloneRefusal> refused;  // authenticated, but the target cannot hold it
+};
+
 class Device {
 public:
     virtual ~Device() = default;
@@ -235,6 +263,16 @@ public:
     virtual Status digest_update(SessionId s, ByteView data) = 0;
     virtual Result<Bytes> digest_final(SessionId s) = 0;
     virtual Result<Bytes> generate_random(SessionId s, size_t length) = 0;
+
+    // ---- Cloning (docs/design/clone-protocol.md): clone, backup, restore and HA sync. The
+    // messages are opaque bytes the caller relays between devices; they carry no key in clear.
+    // Target: a signed hello, valid for one clone_target on the same session.
+    virtual Result<Bytes> clone_hello(SessionId target) = 0;
+    // Source: checks trust, domain, auth type, policies and firmware direction, then seals.
+    virtual Result<CloneSourceResult> clone_source(SessionId source, ByteView hello,
+                                                   std::span<const ObjectHandle> objects) = 0;
+    // Target: authenticates every object, then imports each (OUID kept, duplicates skipped).
+    virtual Result<CloneTargetResult> clone_target(SessionId target, ByteView sealed) = 0;
 };
 
 }  // namespace sr::hsm

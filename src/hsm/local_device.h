@@ -21,6 +21,8 @@
 
 namespace sr::hsm {
 
+class CloneEngine;  // hsm/clone_engine.h
+
 class LocalDevice final : public Device {
 public:
     // Opens the device folder (see open_device_folder for the errors; nothing changes on error).
@@ -109,6 +111,12 @@ public:
     Result<Bytes> digest_final(SessionId s) override;
     Result<Bytes> generate_random(SessionId s, size_t length) override;
 
+    // Cloning (local_clone.cpp): delegated to a CloneEngine made on first use.
+    Result<Bytes> clone_hello(SessionId target) override;
+    Result<CloneSourceResult> clone_source(SessionId source, ByteView hello,
+                                           std::span<const ObjectHandle> objects) override;
+    Result<CloneTargetResult> clone_target(SessionId target, ByteView sealed) override;
+
     // ---- Engine-internal hooks for the cloning protocol (src/hsm only). Plaintext key material
     // passes through them, so they are deliberately not part of hsm::Device and never cross
     // src/net. Both respect the session's login and object visibility.
@@ -196,6 +204,11 @@ private:
 
     Mutex m_runtime_mu;
     std::map<PartitionId, std::shared_ptr<PartitionRuntime>> m_runtimes SR_GUARDED_BY(m_runtime_mu);
+
+    // Cloning state (pending hellos); shared_ptr so CloneEngine can stay incomplete here.
+    Result<std::shared_ptr<CloneEngine>> clone_engine() SR_EXCLUDES(m_clone_mu);
+    Mutex m_clone_mu;
+    std::shared_ptr<CloneEngine> m_clone SR_GUARDED_BY(m_clone_mu);
 };
 
 }  // namespace sr::hsm

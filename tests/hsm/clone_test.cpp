@@ -1,4 +1,4 @@
-// The cloning protocol end to end between two LocalDevices of one factory (6.22.0 source, 7.x
+// The cloning protocol end to end through hsm::Device between two LocalDevices of one factory (6.22.0 source, 7.x
 // target): every object type lands whole and usable with its OUID, and every refusal (domain,
 // factory, auth type, policy, tampering, replay, duplicates) writes nothing it should not.
 #include <gtest/gtest.h>
@@ -13,7 +13,6 @@
 #include "common/env.h"
 #include "crypto/key.h"
 #include "crypto/mechanism.h"
-#include "hsm/clone_engine.h"
 #include "hsm/clone_protocol.h"
 #include "hsm/factory.h"
 #include "hsm/local_device.h"
@@ -36,10 +35,9 @@ constexpr const char* kCoPw = "co-password-1";
         ASSERT_TRUE(sr_assert_r_.is_ok()) << sr_assert_r_.status().to_string();   \
     } while (0)
 
-// One device, opened, with a Crypto Officer session on its partition and a clone engine.
+// One device, opened, with a Crypto Officer session on its partition.
 struct Side {
     std::unique_ptr<LocalDevice> dev;
-    std::unique_ptr<CloneEngine> engine;
     PartitionId partition = 0;
     SessionId co = 0;
 };
@@ -78,9 +76,6 @@ protected:
         auto dev = LocalDevice::open(m_env, report->folder);
         EXPECT_TRUE(dev.is_ok()) << dev.status().to_string();
         side.dev = std::move(*dev);
-        auto engine = CloneEngine::open(m_env, *side.dev);
-        EXPECT_TRUE(engine.is_ok()) << engine.status().to_string();
-        side.engine = std::move(*engine);
         side.partition = report->partitions.at(0).id;
         AppId a = *side.dev->attach();
         side.co = *side.dev->open_session(a, side.partition, true);
@@ -224,11 +219,11 @@ bool contains(ByteView hay, ByteView needle) {
 
 Result<CloneTargetResult> run_clone(Side& src, Side& dst, std::span<const ObjectHandle> objs,
                                     Bytes* hello_out = nullptr, Bytes* sealed_out = nullptr) {
-    SR_ASSIGN_OR_RETURN(Bytes hello, dst.engine->clone_hello(dst.co));
-    SR_ASSIGN_OR_RETURN(CloneSourceResult sealed, src.engine->clone_source(src.co, hello, objs));
+    SR_ASSIGN_OR_RETURN(Bytes hello, dst.dev->clone_hello(dst.co));
+    SR_ASSIGN_OR_RETURN(CloneSourceResult sealed, src.dev->clone_source(src.co, hello, objs));
     if (hello_out) *hello_out = hello;
     if (sealed_out) *sealed_out = sealed.sealed;
-    return dst.engine->clone_target(dst.co, sealed.sealed);
+    return dst.dev->clone_target(dst.co, sealed.sealed);
 }
 
 TEST_F(CloneTest, EveryObjectTypeClonesFrom622To7AndWorksOnTheTarget) {
@@ -303,10 +298,10 @@ TEST_F(CloneTest, RejectsForeignDomainAndLeavesTargetUnchanged) {
     Side dst = make_side("7.8.4", 222222, "domain-beta");
     SourceObjects o;
     ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
     const auto handles = o.all();
-    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    auto sealed = src.dev->clone_source(src.co, *hello, handles);
     EXPECT_EQ(sealed.code(), Err::CertificateInvalid);
     EXPECT_NE(sealed.status().message().find("cloning domain"), std::string::npos);
     EXPECT_EQ(object_count(dst), 0u);
@@ -318,13 +313,13 @@ TEST_F(CloneTest, HelloWithForgedDomainFingerprintFailsItsSignature) {
     SourceObjects o;
     ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
     // The relay rewrites the target's fingerprint to the source's: the signature no longer holds.
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
     auto decoded = clone::decode_hello(*hello);
     SR_ASSERT_OK(decoded);
     decoded->target.domain_fingerprint = src.dev->partition_info(src.partition)->domain_fingerprint;
     const auto handles = o.all();
-    auto sealed = src.engine->clone_source(src.co, clone::encode_hello(*decoded), handles);
+    auto sealed = src.dev->clone_source(src.co, clone::encode_hello(*decoded), handles);
     EXPECT_EQ(sealed.code(), Err::CertificateInvalid);  // the forged hello fails its signature
     EXPECT_EQ(object_count(dst), 0u);
 }
@@ -334,10 +329,10 @@ TEST_F(CloneTest, RejectsDeviceFromAnotherFactory) {
     Side dst = make_side("7.8.4", 222222, "domain-alpha", AuthType::Password, "other-factory");
     SourceObjects o;
     ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
     const auto handles = o.all();
-    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    auto sealed = src.dev->clone_source(src.co, *hello, handles);
     EXPECT_EQ(sealed.code(), Err::CertificateInvalid);
     EXPECT_NE(sealed.status().message().find("factory"), std::string::npos);
     EXPECT_EQ(object_count(dst), 0u);
@@ -346,13 +341,13 @@ TEST_F(CloneTest, RejectsDeviceFromAnotherFactory) {
 TEST_F(CloneTest, RejectsDifferentAuthType) {
     Side src = make_side("6.22.0", 111111, "domain-alpha");
     Side dst = make_side("7.8.4", 222222, "domain-alpha", AuthType::Ped);
-    ASSERT_TRUE(dst.engine);
+    ASSERT_TRUE(dst.dev);
     SourceObjects o;
     ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
     const auto handles = o.all();
-    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    auto sealed = src.dev->clone_source(src.co, *hello, handles);
     EXPECT_EQ(sealed.code(), Err::CertificateInvalid);
     EXPECT_NE(sealed.status().message().find("auth type"), std::string::npos);
 }
@@ -364,9 +359,9 @@ TEST_F(CloneTest, PrivateKeyPolicyOffRefusesPrivateKeysAndClonesTheRest) {
     SourceObjects o;
     ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
     const auto handles = o.all();
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
-    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    auto sealed = src.dev->clone_source(src.co, *hello, handles);
     SR_ASSERT_OK(sealed);
     ASSERT_EQ(sealed->refused.size(), 3u);
     std::vector<ObjectHandle> refused;
@@ -379,7 +374,7 @@ TEST_F(CloneTest, PrivateKeyPolicyOffRefusesPrivateKeysAndClonesTheRest) {
     std::vector<ObjectHandle> expected{o.rsa.private_key, o.ec.private_key, o.ed.private_key};
     std::sort(expected.begin(), expected.end());
     EXPECT_EQ(refused, expected);
-    auto r = dst.engine->clone_target(dst.co, sealed->sealed);
+    auto r = dst.dev->clone_target(dst.co, sealed->sealed);
     SR_ASSERT_OK(r);
     EXPECT_EQ(r->imported.size(), handles.size() - 3);
     EXPECT_EQ(object_count(dst), handles.size() - 3);
@@ -391,17 +386,17 @@ TEST_F(CloneTest, TamperedMessageIsRefusedAndNothingIsWritten) {
     SourceObjects o;
     ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
     const auto handles = o.all();
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
-    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    auto sealed = src.dev->clone_source(src.co, *hello, handles);
     SR_ASSERT_OK(sealed);
     Bytes bad = sealed->sealed;
     bad[bad.size() - 5] ^= 0x01;  // inside the last sealed object
-    auto r = dst.engine->clone_target(dst.co, bad);
+    auto r = dst.dev->clone_target(dst.co, bad);
     EXPECT_EQ(r.code(), Err::EncryptedDataInvalid);
     EXPECT_EQ(object_count(dst), 0u);
     // The hello is spent: even the genuine message is now refused.
-    EXPECT_EQ(dst.engine->clone_target(dst.co, sealed->sealed).code(), Err::DataInvalid);
+    EXPECT_EQ(dst.dev->clone_target(dst.co, sealed->sealed).code(), Err::DataInvalid);
     EXPECT_EQ(object_count(dst), 0u);
 }
 
@@ -411,14 +406,14 @@ TEST_F(CloneTest, ReorderedObjectsAreRefused) {
     SourceObjects o;
     ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
     std::vector<ObjectHandle> two{o.aes, o.data};
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
-    auto sealed = src.engine->clone_source(src.co, *hello, two);
+    auto sealed = src.dev->clone_source(src.co, *hello, two);
     SR_ASSERT_OK(sealed);
     auto msg = clone::decode_sealed(sealed->sealed);
     SR_ASSERT_OK(msg);
     std::swap(msg->objects[0].sealed, msg->objects[1].sealed);
-    auto r = dst.engine->clone_target(dst.co, clone::encode_sealed(*msg));
+    auto r = dst.dev->clone_target(dst.co, clone::encode_sealed(*msg));
     EXPECT_EQ(r.code(), Err::EncryptedDataInvalid);
     EXPECT_EQ(object_count(dst), 0u);
 }
@@ -435,9 +430,9 @@ TEST_F(CloneTest, ReplayedMessageIsRefused) {
     EXPECT_EQ(first->imported.size(), 1u);
     SR_ASSERT_OK(dst.dev->destroy_object(dst.co, first->imported[0].handle));
     // Same message again, with or without a fresh hello outstanding: refused, nothing written.
-    EXPECT_EQ(dst.engine->clone_target(dst.co, sealed).code(), Err::DataInvalid);
-    SR_ASSERT_OK(dst.engine->clone_hello(dst.co));
-    EXPECT_EQ(dst.engine->clone_target(dst.co, sealed).code(), Err::DataInvalid);
+    EXPECT_EQ(dst.dev->clone_target(dst.co, sealed).code(), Err::DataInvalid);
+    SR_ASSERT_OK(dst.dev->clone_hello(dst.co));
+    EXPECT_EQ(dst.dev->clone_target(dst.co, sealed).code(), Err::DataInvalid);
     EXPECT_EQ(object_count(dst), 0u);
 }
 
@@ -462,9 +457,9 @@ TEST_F(CloneTest, SecretKeyPolicyOffRefusesSecretKeysOnly) {
     SourceObjects o;
     ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
     const auto handles = o.all();
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
-    auto sealed = src.engine->clone_source(src.co, *hello, handles);
+    auto sealed = src.dev->clone_source(src.co, *hello, handles);
     SR_ASSERT_OK(sealed);
     std::vector<ObjectHandle> refused;
     for (const auto& r : sealed->refused) refused.push_back(r.handle);
@@ -472,7 +467,7 @@ TEST_F(CloneTest, SecretKeyPolicyOffRefusesSecretKeysOnly) {
     std::vector<ObjectHandle> expected{o.aes, o.des3, o.hmac};
     std::sort(expected.begin(), expected.end());
     EXPECT_EQ(refused, expected);
-    auto r = dst.engine->clone_target(dst.co, sealed->sealed);
+    auto r = dst.dev->clone_target(dst.co, sealed->sealed);
     SR_ASSERT_OK(r);
     EXPECT_EQ(r->imported.size(), handles.size() - 3);
 }
@@ -489,10 +484,10 @@ TEST_F(CloneTest, HsmCloningPolicyOffRefusesTheWholeClone) {
     AppId b = *src.dev->attach();
     src.co = *src.dev->open_session(b, src.partition, true);
     SR_ASSERT_OK(src.dev->login(src.co, Role::CryptoOfficer, kCoPw));
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
     std::vector<ObjectHandle> none;
-    auto sealed = src.engine->clone_source(src.co, *hello, none);
+    auto sealed = src.dev->clone_source(src.co, *hello, none);
     EXPECT_EQ(sealed.code(), Err::OperationNotAllowed);
     EXPECT_NE(sealed.status().message().find("policy 7"), std::string::npos);
 }
@@ -502,10 +497,10 @@ TEST_F(CloneTest, NewerToOlderGenerationIsRefusedBySource) {
     Side dst = make_side("6.22.0", 222222, "domain-alpha");
     SourceObjects o;
     ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
     std::vector<ObjectHandle> one{o.data};
-    auto sealed = src.engine->clone_source(src.co, *hello, one);
+    auto sealed = src.dev->clone_source(src.co, *hello, one);
     EXPECT_EQ(sealed.code(), Err::OperationNotAllowed);
     EXPECT_EQ(object_count(dst), 0u);
 }
@@ -515,15 +510,15 @@ TEST_F(CloneTest, SealedMessageIsAcceptedOnlyOnTheHellosSession) {
     Side dst = make_side("7.8.4", 222222, "domain-alpha");
     SourceObjects o;
     ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
-    auto hello = dst.engine->clone_hello(dst.co);
+    auto hello = dst.dev->clone_hello(dst.co);
     SR_ASSERT_OK(hello);
     std::vector<ObjectHandle> one{o.data};
-    auto sealed = src.engine->clone_source(src.co, *hello, one);
+    auto sealed = src.dev->clone_source(src.co, *hello, one);
     SR_ASSERT_OK(sealed);
     AppId other_app = *dst.dev->attach();
     SessionId other = *dst.dev->open_session(other_app, dst.partition, true);
     SR_ASSERT_OK(dst.dev->login(other, Role::CryptoOfficer, kCoPw));
-    EXPECT_EQ(dst.engine->clone_target(other, sealed->sealed).code(), Err::DataInvalid);
+    EXPECT_EQ(dst.dev->clone_target(other, sealed->sealed).code(), Err::DataInvalid);
     EXPECT_EQ(object_count(dst), 0u);
 }
 
@@ -531,7 +526,15 @@ TEST_F(CloneTest, CloningNeedsALoggedInCryptoOfficer) {
     Side dst = make_side("7.8.4", 222222, "domain-alpha");
     AppId a = *dst.dev->attach();
     SessionId anon = *dst.dev->open_session(a, dst.partition, true);
-    EXPECT_EQ(dst.engine->clone_hello(anon).code(), Err::UserNotLoggedIn);
+    EXPECT_EQ(dst.dev->clone_hello(anon).code(), Err::UserNotLoggedIn);
+}
+
+TEST_F(CloneTest, DeviceWithoutManufacturerRootCannotClone) {
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    fs::remove(dst.dev->folder() / folder::kManufacturerRootFile);
+    auto hello = dst.dev->clone_hello(dst.co);
+    EXPECT_EQ(hello.code(), Err::CertificateInvalid);
+    EXPECT_NE(hello.status().message().find("manufacturer root"), std::string::npos);
 }
 
 // ---- Codec
