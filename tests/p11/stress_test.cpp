@@ -39,6 +39,7 @@ struct Shared {
     CK_FUNCTION_LIST_PTR fl = nullptr;
     CK_SLOT_ID slot = 0;
     CK_SLOT_ID slot2 = 0;
+    CK_SESSION_HANDLE keeper = CK_INVALID_HANDLE;
     bool has_slot2 = false;
     std::shared_mutex gate;
     std::atomic<uint64_t> logout_epoch{0};
@@ -64,14 +65,15 @@ struct Kept {
 
 struct SessionKey {
     CK_SESSION_HANDLE session;
-    CK_OBJECT_HANDLE key;       // AES, or the EC private key
-    CK_OBJECT_HANDLE pub;       // EC public key, or CK_INVALID_HANDLE
-    uint64_t epoch;             // logout epoch at generation
+    CK_OBJECT_HANDLE key;  // AES, or the EC private key
+    CK_OBJECT_HANDLE pub;  // EC public key, or CK_INVALID_HANDLE
+    uint64_t epoch;        // logout epoch at generation
 };
 
 class Worker {
-public:
-    Worker(Shared& sh, int id) : m_sh(sh), m_fl(sh.fl), m_id(id), m_rng(1000u + static_cast<unsigned>(id)) {}
+  public:
+    Worker(Shared& sh, int id)
+        : m_sh(sh), m_fl(sh.fl), m_id(id), m_rng(1000u + static_cast<unsigned>(id)) {}
 
     void run() {
         open_session();
@@ -80,14 +82,14 @@ public:
     }
     Kept kept;
 
-private:
+  private:
     // Records a failure unless `rv` is one of `ok`; returns rv.
     CK_RV check(const char* what, CK_RV rv, std::initializer_list<CK_RV> ok = {CKR_OK}) {
         ++m_sh.calls;
         for (CK_RV r : ok)
             if (rv == r) return rv;
-        m_sh.fail("thread " + std::to_string(m_id) + " iteration " + std::to_string(m_iter) +
-                  ": " + what + " returned 0x" + to_hex(rv));
+        m_sh.fail("thread " + std::to_string(m_id) + " iteration " + std::to_string(m_iter) + ": " +
+                  what + " returned 0x" + to_hex(rv));
         return rv;
     }
     static std::string to_hex(CK_RV rv) {
@@ -123,15 +125,17 @@ private:
         if (roll < 77) return destroy_token_object();
         if (roll < 84) return find_own_by_label();
         if (roll < 90) return find_data_by_class();
-        if (roll < 95) return session_object_round_trip();
+        if (roll < 93) return session_object_round_trip();
+        if (roll < 96) return use_keeper_session();
         return read_shared_attributes();
     }
 
     void open_session() {
         if (m_sessions.size() >= kMaxSessions) return;
         CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
-        if (check("C_OpenSession", m_fl->C_OpenSession(m_sh.slot, CKF_SERIAL_SESSION | CKF_RW_SESSION,
-                                                       nullptr, nullptr, &h)) == CKR_OK)
+        if (check("C_OpenSession",
+                  m_fl->C_OpenSession(m_sh.slot, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr,
+                                      nullptr, &h)) == CKR_OK)
             m_sessions.push_back(h);
     }
 
@@ -164,7 +168,8 @@ private:
     }
 
     void login_again() {
-        check("C_Login(again)", m_fl->C_Login(any_session(), CKU_USER, pin(kCoPin), pin_len(kCoPin)),
+        check("C_Login(again)",
+              m_fl->C_Login(any_session(), CKU_USER, pin(kCoPin), pin_len(kCoPin)),
               {CKR_USER_ALREADY_LOGGED_IN});
     }
 
@@ -179,9 +184,9 @@ private:
         CK_ULONG len = kAesLen;
         CK_BBOOL tok = token ? CK_TRUE : CK_FALSE;
         std::string lab = label;
-        CK_ATTRIBUTE t[] = {attr(CKA_VALUE_LEN, &len, sizeof len), attr(CKA_ENCRYPT, &kTrue, 1),
-                            attr(CKA_DECRYPT, &kTrue, 1),          attr(CKA_TOKEN, &tok, 1),
-                            attr(CKA_SENSITIVE, &kTrue, 1),        attr(CKA_PRIVATE, &kTrue, 1),
+        CK_ATTRIBUTE t[] = {attr(CKA_VALUE_LEN, &len, sizeof len),  attr(CKA_ENCRYPT, &kTrue, 1),
+                            attr(CKA_DECRYPT, &kTrue, 1),           attr(CKA_TOKEN, &tok, 1),
+                            attr(CKA_SENSITIVE, &kTrue, 1),         attr(CKA_PRIVATE, &kTrue, 1),
                             attr(CKA_LABEL, lab.data(), lab.size())};
         CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
         if (check("C_GenerateKey(AES)", m_fl->C_GenerateKey(s, &m, t, 7, &h)) != CKR_OK)
@@ -220,7 +225,8 @@ private:
         for (;;) {
             CK_OBJECT_HANDLE batch[7];
             CK_ULONG got = 0;
-            if (check("C_FindObjects", m_fl->C_FindObjects(s, batch, 7, &got)) != CKR_OK || got == 0)
+            if (check("C_FindObjects", m_fl->C_FindObjects(s, batch, 7, &got)) != CKR_OK ||
+                got == 0)
                 break;
             out.insert(out.end(), batch, batch + got);
         }
@@ -248,6 +254,15 @@ private:
         CK_BYTE sig[64];
         CK_ULONG len = sizeof sig;
         if (check("C_SignInit(ECDSA)", m_fl->C_SignInit(s, &m, priv)) != CKR_OK) return;
+        if (pick(2) == 0) {  // the length query, which keeps the operation active (v2.40 §5.2)
+            CK_ULONG need = 0;
+            if (check("C_Sign(length)", m_fl->C_Sign(s, digest, sizeof digest, nullptr, &need)) !=
+                CKR_OK)
+                return;
+            if (need != sizeof sig)
+                m_sh.fail("thread " + std::to_string(m_id) + ": ECDSA length " +
+                          std::to_string(need));
+        }
         if (check("C_Sign(ECDSA)", m_fl->C_Sign(s, digest, sizeof digest, sig, &len)) != CKR_OK)
             return;
         if (check("C_VerifyInit(ECDSA)", m_fl->C_VerifyInit(s, &m, pub)) != CKR_OK) return;
@@ -286,7 +301,8 @@ private:
                 s = k.session;
                 key = k.key;
             }
-        if (key == CK_INVALID_HANDLE && (key = find_one(s, m_sh.shared_aes_label)) == CK_INVALID_HANDLE)
+        if (key == CK_INVALID_HANDLE &&
+            (key = find_one(s, m_sh.shared_aes_label)) == CK_INVALID_HANDLE)
             return;
         CK_BYTE iv[16];
         for (auto& b : iv) b = static_cast<CK_BYTE>(m_rng());
@@ -296,9 +312,11 @@ private:
         std::vector<CK_BYTE> cipher(plain.size() + 16), back(plain.size() + 16);
         CK_ULONG clen = cipher.size(), plen = back.size();
         if (check("C_EncryptInit", m_fl->C_EncryptInit(s, &m, key)) != CKR_OK ||
-            check("C_Encrypt", m_fl->C_Encrypt(s, plain.data(), plain.size(), cipher.data(), &clen)) != CKR_OK ||
+            check("C_Encrypt",
+                  m_fl->C_Encrypt(s, plain.data(), plain.size(), cipher.data(), &clen)) != CKR_OK ||
             check("C_DecryptInit", m_fl->C_DecryptInit(s, &m, key)) != CKR_OK ||
-            check("C_Decrypt", m_fl->C_Decrypt(s, cipher.data(), clen, back.data(), &plen)) != CKR_OK)
+            check("C_Decrypt", m_fl->C_Decrypt(s, cipher.data(), clen, back.data(), &plen)) !=
+                CKR_OK)
             return;
         back.resize(plen);
         if (back != plain) m_sh.fail("thread " + std::to_string(m_id) + ": AES round trip differs");
@@ -313,7 +331,8 @@ private:
                             attr(CKA_LABEL, label.data(), label.size()),
                             attr(CKA_VALUE, value.data(), value.size())};
         CK_OBJECT_HANDLE h = 0;
-        if (check("C_CreateObject(token data)", m_fl->C_CreateObject(any_session(), t, 5, &h)) == CKR_OK)
+        if (check("C_CreateObject(token data)", m_fl->C_CreateObject(any_session(), t, 5, &h)) ==
+            CKR_OK)
             kept.data[label] = value;
     }
 
@@ -347,17 +366,20 @@ private:
         if (h == CK_INVALID_HANDLE) return;
         std::vector<CK_BYTE> value(it->second.size() + 8);
         CK_ATTRIBUTE a = attr(CKA_VALUE, value.data(), value.size());
-        if (check("C_GetAttributeValue(CKA_VALUE)", m_fl->C_GetAttributeValue(s, h, &a, 1)) != CKR_OK)
+        if (check("C_GetAttributeValue(CKA_VALUE)", m_fl->C_GetAttributeValue(s, h, &a, 1)) !=
+            CKR_OK)
             return;
         value.resize(a.ulValueLen);
-        if (value != it->second) m_sh.fail("thread " + std::to_string(m_id) + ": wrong value of " + it->first);
+        if (value != it->second)
+            m_sh.fail("thread " + std::to_string(m_id) + ": wrong value of " + it->first);
     }
 
     // Every token data object of this thread is among the class search's results; objects of
     // other threads may be destroyed between the search and the read.
     void find_data_by_class() {
         const CK_SESSION_HANDLE s = any_session();
-        CK_ATTRIBUTE t[] = {attr(CKA_CLASS, &kDataClass, sizeof kDataClass), attr(CKA_TOKEN, &kTrue, 1)};
+        CK_ATTRIBUTE t[] = {attr(CKA_CLASS, &kDataClass, sizeof kDataClass),
+                            attr(CKA_TOKEN, &kTrue, 1)};
         size_t mine = 0;
         for (CK_OBJECT_HANDLE h : find(s, t, 2)) {
             char label[64];
@@ -368,18 +390,21 @@ private:
             if (kept.data.count(std::string(label, a.ulValueLen)) != 0) ++mine;
         }
         if (mine != kept.data.size())
-            m_sh.fail("thread " + std::to_string(m_id) + ": class search found " + std::to_string(mine) +
-                      " of its " + std::to_string(kept.data.size()) + " data objects");
+            m_sh.fail("thread " + std::to_string(m_id) + ": class search found " +
+                      std::to_string(mine) + " of its " + std::to_string(kept.data.size()) +
+                      " data objects");
     }
 
     void session_object_round_trip() {
         const CK_SESSION_HANDLE s = any_session();
         std::string label = next_label("sd");
         CK_BYTE value[4] = {1, 2, 3, static_cast<CK_BYTE>(m_id)};
-        CK_ATTRIBUTE t[] = {attr(CKA_CLASS, &kDataClass, sizeof kDataClass), attr(CKA_TOKEN, &kFalse, 1),
-                            attr(CKA_LABEL, label.data(), label.size()), attr(CKA_VALUE, value, sizeof value)};
+        CK_ATTRIBUTE t[] = {
+            attr(CKA_CLASS, &kDataClass, sizeof kDataClass), attr(CKA_TOKEN, &kFalse, 1),
+            attr(CKA_LABEL, label.data(), label.size()), attr(CKA_VALUE, value, sizeof value)};
         CK_OBJECT_HANDLE h = 0;
-        if (check("C_CreateObject(session data)", m_fl->C_CreateObject(s, t, 4, &h)) != CKR_OK) return;
+        if (check("C_CreateObject(session data)", m_fl->C_CreateObject(s, t, 4, &h)) != CKR_OK)
+            return;
         if (find_one(s, label) != h)
             m_sh.fail("thread " + std::to_string(m_id) + ": session object not found by its label");
         check("C_DestroyObject(session)", m_fl->C_DestroyObject(s, h));
@@ -397,13 +422,34 @@ private:
         CK_ULONG len = 0;
         CK_BYTE value[64];
         CK_ATTRIBUTE a[] = {attr(CKA_CLASS, &cls, sizeof cls), attr(CKA_KEY_TYPE, &kt, sizeof kt),
-                            attr(CKA_VALUE_LEN, &len, sizeof len), attr(CKA_VALUE, value, sizeof value)};
+                            attr(CKA_VALUE_LEN, &len, sizeof len),
+                            attr(CKA_VALUE, value, sizeof value)};
         // CKA_VALUE of a sensitive key is not readable; the others are (v2.40 §5.7).
         check("C_GetAttributeValue(shared AES)", m_fl->C_GetAttributeValue(s, h, a, 4),
               {CKR_ATTRIBUTE_SENSITIVE});
         if (cls != CKO_SECRET_KEY || kt != CKK_AES || len != kAesLen ||
             a[3].ulValueLen != CK_UNAVAILABLE_INFORMATION)
             m_sh.fail("thread " + std::to_string(m_id) + ": shared AES key attributes wrong");
+    }
+
+    // One session used by every thread at once for single-call functions (calls on a session
+    // are serialized by the module; none of these leaves state in it).
+    void use_keeper_session() {
+        const CK_SESSION_HANDLE s = m_sh.keeper;
+        CK_BYTE rnd[32];
+        check("C_GenerateRandom(keeper)", m_fl->C_GenerateRandom(s, rnd, sizeof rnd));
+        CK_BYTE value[8] = {9, 8, 7, 6, 5, 4, 3, static_cast<CK_BYTE>(m_id)};
+        CK_ATTRIBUTE t[] = {attr(CKA_CLASS, &kDataClass, sizeof kDataClass),
+                            attr(CKA_TOKEN, &kFalse, 1), attr(CKA_VALUE, value, sizeof value)};
+        CK_OBJECT_HANDLE h = 0;
+        if (check("C_CreateObject(keeper)", m_fl->C_CreateObject(s, t, 3, &h)) != CKR_OK) return;
+        CK_BYTE back[16];
+        CK_ATTRIBUTE a = attr(CKA_VALUE, back, sizeof back);
+        if (check("C_GetAttributeValue(keeper)", m_fl->C_GetAttributeValue(s, h, &a, 1)) ==
+                CKR_OK &&
+            (a.ulValueLen != sizeof value || std::memcmp(back, value, sizeof value) != 0))
+            m_sh.fail("thread " + std::to_string(m_id) + ": keeper session object value wrong");
+        check("C_DestroyObject(keeper)", m_fl->C_DestroyObject(s, h));
     }
 
     // Rare (RSA-2048 generation is slow under TSan): one session pair, SHA256-RSA-PKCS.
@@ -413,12 +459,14 @@ private:
         CK_MECHANISM gen = {CKM_RSA_PKCS_KEY_PAIR_GEN, nullptr, 0};
         CK_ULONG bits = 2048;
         CK_BYTE e[] = {1, 0, 1};
-        CK_ATTRIBUTE pub[] = {attr(CKA_MODULUS_BITS, &bits, sizeof bits), attr(CKA_PUBLIC_EXPONENT, e, sizeof e),
-                              attr(CKA_VERIFY, &kTrue, 1), attr(CKA_TOKEN, &kFalse, 1)};
+        CK_ATTRIBUTE pub[] = {attr(CKA_MODULUS_BITS, &bits, sizeof bits),
+                              attr(CKA_PUBLIC_EXPONENT, e, sizeof e), attr(CKA_VERIFY, &kTrue, 1),
+                              attr(CKA_TOKEN, &kFalse, 1)};
         CK_ATTRIBUTE priv[] = {attr(CKA_SIGN, &kTrue, 1), attr(CKA_TOKEN, &kFalse, 1),
                                attr(CKA_SENSITIVE, &kTrue, 1)};
         CK_OBJECT_HANDLE hpub = 0, hpriv = 0;
-        if (check("C_GenerateKeyPair(RSA)", m_fl->C_GenerateKeyPair(s, &gen, pub, 4, priv, 3, &hpub, &hpriv)) != CKR_OK)
+        if (check("C_GenerateKeyPair(RSA)",
+                  m_fl->C_GenerateKeyPair(s, &gen, pub, 4, priv, 3, &hpub, &hpriv)) != CKR_OK)
             return;
         CK_MECHANISM m = {CKM_SHA256_RSA_PKCS, nullptr, 0};
         CK_BYTE data[] = "stress";
@@ -441,8 +489,9 @@ private:
         const std::initializer_list<CK_RV> ok = {CKR_OK, CKR_SESSION_HANDLE_INVALID,
                                                  CKR_SESSION_CLOSED};
         CK_SESSION_HANDLE h = 0;
-        if (check("C_OpenSession(slot 2)", m_fl->C_OpenSession(m_sh.slot2, CKF_SERIAL_SESSION | CKF_RW_SESSION,
-                                                                nullptr, nullptr, &h)) != CKR_OK)
+        if (check("C_OpenSession(slot 2)",
+                  m_fl->C_OpenSession(m_sh.slot2, CKF_SERIAL_SESSION | CKF_RW_SESSION, nullptr,
+                                      nullptr, &h)) != CKR_OK)
             return;
         m_sh.last_slot2_session = h;
         CK_SESSION_INFO info{};
@@ -461,8 +510,11 @@ private:
     }
 
     void second_slot_crypto(CK_SESSION_HANDLE h) {
-        const std::initializer_list<CK_RV> ok = {CKR_OK, CKR_SESSION_HANDLE_INVALID,
-                                                 CKR_SESSION_CLOSED, CKR_USER_NOT_LOGGED_IN, CKR_KEY_HANDLE_INVALID,
+        const std::initializer_list<CK_RV> ok = {CKR_OK,
+                                                 CKR_SESSION_HANDLE_INVALID,
+                                                 CKR_SESSION_CLOSED,
+                                                 CKR_USER_NOT_LOGGED_IN,
+                                                 CKR_KEY_HANDLE_INVALID,
                                                  CKR_OBJECT_HANDLE_INVALID};
         if (check("C_Login(slot 2)", m_fl->C_Login(h, CKU_USER, pin(kCoPin), pin_len(kCoPin)),
                   {CKR_OK, CKR_USER_ALREADY_LOGGED_IN, CKR_SESSION_HANDLE_INVALID,
@@ -473,15 +525,16 @@ private:
         CK_ATTRIBUTE t[] = {attr(CKA_VALUE_LEN, &len, sizeof len), attr(CKA_ENCRYPT, &kTrue, 1),
                             attr(CKA_TOKEN, &kFalse, 1), attr(CKA_PRIVATE, &kTrue, 1)};
         CK_OBJECT_HANDLE k = CK_INVALID_HANDLE;
-        if (check("C_GenerateKey(slot 2)", m_fl->C_GenerateKey(h, &gen, t, 4, &k), ok) != CKR_OK) return;
+        if (check("C_GenerateKey(slot 2)", m_fl->C_GenerateKey(h, &gen, t, 4, &k), ok) != CKR_OK)
+            return;
         CK_BYTE iv[16] = {};
         CK_MECHANISM m = {CKM_AES_CBC_PAD, iv, sizeof iv};
         CK_BYTE plain[20] = {}, cipher[48];
         CK_ULONG clen = sizeof cipher;
         if (check("C_EncryptInit(slot 2)", m_fl->C_EncryptInit(h, &m, k), ok) == CKR_OK)
             check("C_Encrypt(slot 2)", m_fl->C_Encrypt(h, plain, sizeof plain, cipher, &clen),
-                  {CKR_OK, CKR_SESSION_HANDLE_INVALID, CKR_SESSION_CLOSED,
-                   CKR_KEY_HANDLE_INVALID, CKR_OPERATION_NOT_INITIALIZED});
+                  {CKR_OK, CKR_SESSION_HANDLE_INVALID, CKR_SESSION_CLOSED, CKR_KEY_HANDLE_INVALID,
+                   CKR_OPERATION_NOT_INITIALIZED});
     }
 
     // Token and slot queries while sessions come and go: the keeper's session always counts.
@@ -490,13 +543,15 @@ private:
         if (check("C_GetTokenInfo", m_fl->C_GetTokenInfo(m_sh.slot, &ti)) == CKR_OK &&
             (ti.ulSessionCount < 1 || ti.ulRwSessionCount > ti.ulSessionCount))
             m_sh.fail("thread " + std::to_string(m_id) + ": token info session counts " +
-                      std::to_string(ti.ulSessionCount) + "/" + std::to_string(ti.ulRwSessionCount));
+                      std::to_string(ti.ulSessionCount) + "/" +
+                      std::to_string(ti.ulRwSessionCount));
         CK_ULONG n = 0;
         check("C_GetSlotList", m_fl->C_GetSlotList(CK_TRUE, nullptr, &n));
         CK_SESSION_INFO info{};
         if (check("C_GetSessionInfo", m_fl->C_GetSessionInfo(any_session(), &info)) == CKR_OK &&
             info.state != CKS_RW_USER_FUNCTIONS)
-            m_sh.fail("thread " + std::to_string(m_id) + ": session state " + std::to_string(info.state));
+            m_sh.fail("thread " + std::to_string(m_id) + ": session state " +
+                      std::to_string(info.state));
     }
 
     void close_all_second_slot() {
@@ -532,9 +587,12 @@ void make_shared_keys(CK_FUNCTION_LIST_PTR fl, CK_SESSION_HANDLE s, Shared& sh) 
     CK_MECHANISM aes = {CKM_AES_KEY_GEN, nullptr, 0};
     CK_ULONG len = kAesLen;
     std::string alab = sh.shared_aes_label;
-    CK_ATTRIBUTE t[] = {attr(CKA_VALUE_LEN, &len, sizeof len), attr(CKA_ENCRYPT, &kTrue, 1),
-                        attr(CKA_DECRYPT, &kTrue, 1),          attr(CKA_TOKEN, &kTrue, 1),
-                        attr(CKA_SENSITIVE, &kTrue, 1),        attr(CKA_PRIVATE, &kTrue, 1),
+    CK_ATTRIBUTE t[] = {attr(CKA_VALUE_LEN, &len, sizeof len),
+                        attr(CKA_ENCRYPT, &kTrue, 1),
+                        attr(CKA_DECRYPT, &kTrue, 1),
+                        attr(CKA_TOKEN, &kTrue, 1),
+                        attr(CKA_SENSITIVE, &kTrue, 1),
+                        attr(CKA_PRIVATE, &kTrue, 1),
                         attr(CKA_LABEL, alab.data(), alab.size())};
     CK_OBJECT_HANDLE h = 0;
     ASSERT_EQ(fl->C_GenerateKey(s, &aes, t, 7, &h), CKR_OK);
@@ -554,7 +612,8 @@ std::vector<CK_OBJECT_HANDLE> find_by_label(CK_FUNCTION_LIST_PTR fl, CK_SESSION_
 }
 
 // Every kept token object is there once with its attributes; every destroyed one is gone.
-void expect_consistent(CK_FUNCTION_LIST_PTR fl, CK_SESSION_HANDLE s, const std::vector<Kept>& kept) {
+void expect_consistent(CK_FUNCTION_LIST_PTR fl, CK_SESSION_HANDLE s,
+                       const std::vector<Kept>& kept) {
     size_t objects = 0;
     for (const Kept& k : kept) {
         for (const auto& [label, value] : k.data) {
@@ -562,7 +621,8 @@ void expect_consistent(CK_FUNCTION_LIST_PTR fl, CK_SESSION_HANDLE s, const std::
             ASSERT_EQ(found.size(), 1u) << label;
             CK_OBJECT_CLASS cls = 0;
             std::vector<CK_BYTE> v(value.size() + 8);
-            CK_ATTRIBUTE a[] = {attr(CKA_CLASS, &cls, sizeof cls), attr(CKA_VALUE, v.data(), v.size())};
+            CK_ATTRIBUTE a[] = {attr(CKA_CLASS, &cls, sizeof cls),
+                                attr(CKA_VALUE, v.data(), v.size())};
             ASSERT_EQ(fl->C_GetAttributeValue(s, found[0], a, 2), CKR_OK) << label;
             v.resize(a[1].ulValueLen);
             EXPECT_EQ(cls, static_cast<CK_OBJECT_CLASS>(CKO_DATA)) << label;
@@ -574,13 +634,15 @@ void expect_consistent(CK_FUNCTION_LIST_PTR fl, CK_SESSION_HANDLE s, const std::
             ASSERT_EQ(found.size(), 1u) << label;
             CK_KEY_TYPE kt = 0;
             CK_ULONG len = 0;
-            CK_ATTRIBUTE a[] = {attr(CKA_KEY_TYPE, &kt, sizeof kt), attr(CKA_VALUE_LEN, &len, sizeof len)};
+            CK_ATTRIBUTE a[] = {attr(CKA_KEY_TYPE, &kt, sizeof kt),
+                                attr(CKA_VALUE_LEN, &len, sizeof len)};
             ASSERT_EQ(fl->C_GetAttributeValue(s, found[0], a, 2), CKR_OK) << label;
             EXPECT_EQ(kt, static_cast<CK_KEY_TYPE>(CKK_AES)) << label;
             EXPECT_EQ(len, kAesLen) << label;
             ++objects;
         }
-        for (const std::string& label : k.destroyed) EXPECT_TRUE(find_by_label(fl, s, label).empty()) << label;
+        for (const std::string& label : k.destroyed)
+            EXPECT_TRUE(find_by_label(fl, s, label).empty()) << label;
     }
     EXPECT_GT(objects, 0u);  // the run did keep token objects, so the check checked something
 }
@@ -605,6 +667,7 @@ TEST_F(ConcurrentThreads, ManySessionsSignGenerateAndSearchAtOnceAndTheTokenStay
     }
     // Keeps the Crypto Officer logged in whatever sessions the workers close.
     const CK_SESSION_HANDLE keeper = user_session();
+    sh.keeper = keeper;
     ASSERT_NO_FATAL_FAILURE(make_shared_keys(m_fl, keeper, sh));
 
     std::vector<Worker> workers;
