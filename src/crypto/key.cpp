@@ -1,10 +1,12 @@
 #include "crypto/key.h"
 
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/x509.h>
 
 #include <array>
 #include <cstring>
+#include <optional>
 
 #include "crypto/key_internal.h"
 
@@ -263,7 +265,114 @@ Result<Key> from_pkcs8(ByteView der) {
     return Key::private_key(type, std::move(pkey));
 }
 
+namespace {
+
+// A minimal DER writer for the SubjectPublicKeyInfo shapes built below. i2d_PUBKEY looks up an
+// encoder in the provider store on every call (most of an EC key-pair generation's time in
+// OpenSSL 3.0), while these structures are a fixed prefix plus the key's public numbers.
+void der_length(Bytes& out, size_t len) {
+    if (len < 0x80) {
+        out.push_back(static_cast<uint8_t>(len));
+        return;
+    }
+    uint8_t be[sizeof(size_t)];
+    size_t n = 0;
+    for (size_t v = len; v != 0; v >>= 8) be[n++] = static_cast<uint8_t>(v & 0xFF);
+    out.push_back(static_cast<uint8_t>(0x80 | n));
+    while (n != 0) out.push_back(be[--n]);
+}
+
+void der_tlv(Bytes& out, uint8_t tag, ByteView content) {
+    out.push_back(tag);
+    der_length(out, content.size());
+    out.insert(out.end(), content.begin(), content.end());
+}
+
+// INTEGER from an unsigned big-endian magnitude (BN_bn2bin output: no leading zeros).
+void der_unsigned(Bytes& out, ByteView be) {
+    out.push_back(0x02);
+    const bool pad = be.empty() || (be[0] & 0x80) != 0;
+    der_length(out, be.size() + (pad ? 1 : 0));
+    if (pad) out.push_back(0x00);
+    out.insert(out.end(), be.begin(), be.end());
+}
+
+Bytes spki_der(ByteView algorithm_id, ByteView public_key) {
+    Bytes bits;
+    bits.reserve(public_key.size() + 1);
+    bits.push_back(0x00);  // no unused bits
+    bits.insert(bits.end(), public_key.begin(), public_key.end());
+    Bytes body(algorithm_id.begin(), algorithm_id.end());
+    der_tlv(body, 0x03, bits);
+    Bytes out;
+    out.reserve(body.size() + 4);
+    der_tlv(out, 0x30, body);
+    return out;
+}
+
+constexpr uint8_t kRsaAlgorithmId[] = {0x30, 0x0D, 0x06, 0x09, 0x2A, 0x86, 0x48, 0x86, 0xF7,
+                                       0x0D, 0x01, 0x01, 0x01, 0x05, 0x00};
+constexpr uint8_t kOidEcPublicKey[] = {0x06, 0x07, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x02, 0x01};
+
+// Only named-curve encodings take the fast path: i2d_PUBKEY would write explicit parameters.
+bool named_curve_encoding(EVP_PKEY* pkey) {
+    char enc[32] = {};
+    size_t len = 0;
+    if (EVP_PKEY_get_utf8_string_param(pkey, OSSL_PKEY_PARAM_EC_ENCODING, enc, sizeof enc,
+                                       &len) != 1)
+        return true;  // not reported: OpenSSL's default is a named curve
+    return std::string_view(enc, len) == OSSL_PKEY_EC_ENCODING_GROUP;
+}
+
+// The SPKI built without OpenSSL's encoder, or nullopt where only i2d_PUBKEY knows the shape
+// (DSA, RSA-PSS, explicit EC parameters, unknown curves).
+std::optional<Bytes> fast_spki(const Key& key) {
+    EVP_PKEY* pkey = key.pkey();
+    if (key.type() == KeyType::Rsa) {
+        if (!EVP_PKEY_is_a(pkey, "RSA")) return std::nullopt;
+        auto n = detail::get_bn(pkey, OSSL_PKEY_PARAM_RSA_N);
+        auto e = detail::get_bn(pkey, OSSL_PKEY_PARAM_RSA_E);
+        if (!n || !e) return std::nullopt;
+        Bytes ints;
+        der_unsigned(ints, detail::bn_bytes(n->get()));
+        der_unsigned(ints, detail::bn_bytes(e->get()));
+        Bytes rsa_public_key;
+        der_tlv(rsa_public_key, 0x30, ints);
+        return spki_der(kRsaAlgorithmId, rsa_public_key);
+    }
+    if (key.type() != KeyType::Ec && key.type() != KeyType::EcEdwards) return std::nullopt;
+    auto curve = detail::curve_of(pkey);
+    if (!curve) return std::nullopt;
+    const detail::CurveInfo& c = **curve;
+    Bytes point(2 * c.field_bytes + 1);
+    size_t len = point.size();
+    Bytes algorithm_id;
+    if (c.type == KeyType::EcEdwards) {
+        if (EVP_PKEY_get_raw_public_key(pkey, point.data(), &len) != 1) return std::nullopt;
+        der_tlv(algorithm_id, 0x30, c.oid_der);  // RFC 8410: the OID alone, no parameters
+    } else {
+        if (!named_curve_encoding(pkey) ||
+            EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                            point.size(), &len) != 1)
+            return std::nullopt;
+        Bytes oids(std::begin(kOidEcPublicKey), std::end(kOidEcPublicKey));
+        oids.insert(oids.end(), c.oid_der.begin(), c.oid_der.end());
+        der_tlv(algorithm_id, 0x30, oids);
+    }
+    point.resize(len);
+    return spki_der(algorithm_id, point);
+}
+
+}  // namespace
+
 Result<Bytes> to_spki(const Key& key) {
+    if (!key.pkey()) return error(Err::KeyTypeInconsistent, "SPKI needs an asymmetric key");
+    if (auto fast = fast_spki(key)) return std::move(*fast);
+    ERR_clear_error();  // a fast-path probe that failed leaves nothing for the fallback to report
+    return to_spki_openssl(key);
+}
+
+Result<Bytes> to_spki_openssl(const Key& key) {
     if (!key.pkey()) return error(Err::KeyTypeInconsistent, "SPKI needs an asymmetric key");
     // i2d_PUBKEY of a private EVP_PKEY encodes only its public half.
     int len = i2d_PUBKEY(key.pkey(), nullptr);

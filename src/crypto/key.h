@@ -125,8 +125,11 @@ Result<Key> public_of(const Key& private_key);
 // PKCS#8 PrivateKeyInfo DER — the form in which private keys are wrapped (PKCS#11 §2.x).
 Result<SecretBytes> to_pkcs8(const Key& private_key);
 Result<Key> from_pkcs8(ByteView der);
-// SubjectPublicKeyInfo DER.
+// SubjectPublicKeyInfo DER. RSA and named-curve EC / Ed25519 keys are encoded directly (OpenSSL
+// 3.0 looks its encoder up on every i2d_PUBKEY); the output is byte-identical to
+// to_spki_openssl(), which every other key goes through.
 Result<Bytes> to_spki(const Key& public_or_private);
+Result<Bytes> to_spki_openssl(const Key& public_or_private);
 Result<Key> from_spki(ByteView der);
 
 // Named curves: "P-256", "P-384", "P-521", "secp256k1", "Ed25519" <-> DER OID (CKA_EC_PARAMS).

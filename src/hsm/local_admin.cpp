@@ -37,6 +37,11 @@ Status delete_all_partitions(store::Txn& txn) {
     return {};
 }
 
+// After a committed policy change: the partitions' runtimes re-read their policy values.
+void forget_cached_policies(const std::vector<std::shared_ptr<PartitionRuntime>>& runtimes) {
+    for (const auto& rt : runtimes) rt->forget_policy_values();
+}
+
 }  // namespace
 
 Result<std::map<uint32_t, uint64_t>> LocalDevice::policy_values(store::Txn& txn, PartitionId p) {
@@ -306,6 +311,12 @@ Result<PolicyChangeResult> LocalDevice::set_hsm_policies(AppId app,
                                  plan.destructive() ? "destructive" : "", {}, {}});
     }); !st_) return st_;
     if (result.destructive) reset_partition_state(std::nullopt, /*admin_logins=*/false);
+    std::vector<std::shared_ptr<PartitionRuntime>> runtimes;
+    {
+        MutexLock lock(m_runtime_mu);
+        for (const auto& [id, rt] : m_runtimes) runtimes.push_back(rt);
+    }
+    forget_cached_policies(runtimes);
     return result;
 }
 
@@ -339,6 +350,12 @@ Result<PolicyChangeResult> LocalDevice::set_partition_policies(
         MutexLock lock(m_runtime_mu);
         m_runtimes.erase(partition);
     }
+    std::vector<std::shared_ptr<PartitionRuntime>> runtimes;
+    {
+        MutexLock lock(m_runtime_mu);
+        for (const auto& [id, rt] : m_runtimes) runtimes.push_back(rt);
+    }
+    forget_cached_policies(runtimes);
     return result;
 }
 

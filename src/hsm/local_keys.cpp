@@ -124,8 +124,9 @@ Result<Bytes> LocalDevice::wrap_key(SessionId s, const crypto::Mechanism& m,
     SR_TRY(check_key_usage(wobj->attrs(), crypto::op::kWrap));
     SR_TRY(check_wrappable(kobj->attrs(), wobj->attrs()));
     SR_ASSIGN_OR_RETURN(const WrapPolicy* wp, wrap_policy_for(kobj->object_class()));
-    SR_ASSIGN_OR_RETURN(auto values, partition_policy_values(ctx.runtime->id));
-    SR_TRY(require_policy(values, wp->wrap_policy,
+    SR_ASSIGN_OR_RETURN(auto values, ctx.runtime->policy_values(
+        [&] { return partition_policy_values(ctx.runtime->id); }));
+    SR_TRY(require_policy(*values, wp->wrap_policy,
                           std::string(wp->what) + " keys may not be wrapped off this partition"));
     SR_ASSIGN_OR_RETURN(auto wkey, wobj->key());
     SR_ASSIGN_OR_RETURN(auto kkey, kobj->key());
@@ -146,8 +147,9 @@ Result<ObjectHandle> LocalDevice::unwrap_key(SessionId s, const crypto::Mechanis
     if (!object_class || !key_type)
         return error(Err::TemplateIncomplete, "unwrap needs CKA_CLASS and CKA_KEY_TYPE");
     SR_ASSIGN_OR_RETURN(const WrapPolicy* wp, wrap_policy_for(*object_class));
-    SR_ASSIGN_OR_RETURN(auto values, partition_policy_values(ctx.runtime->id));
-    SR_TRY(require_policy(values, wp->unwrap_policy,
+    SR_ASSIGN_OR_RETURN(auto values, ctx.runtime->policy_values(
+        [&] { return partition_policy_values(ctx.runtime->id); }));
+    SR_TRY(require_policy(*values, wp->unwrap_policy,
                           std::string(wp->what) + " keys may not be unwrapped into this partition"));
     NewObjectContext n;
     n.is_so = ctx.login == Role::PartitionSo;

@@ -76,9 +76,10 @@ Status LocalDevice::check_object_write(const ObjectContext& ctx, const Attribute
 
 // Partition policy 28 gates creating, destroying and modifying objects (not cloning, not use).
 Status LocalDevice::check_key_management(const ObjectContext& ctx) {
-    SR_ASSIGN_OR_RETURN(auto values, partition_policy_values(ctx.runtime->id));
-    auto it = values.find(policy::kKeyManagementFunctions);
-    if (it != values.end() && it->second == 0)
+    SR_ASSIGN_OR_RETURN(auto values, ctx.runtime->policy_values(
+        [&] { return partition_policy_values(ctx.runtime->id); }));
+    auto it = values->find(policy::kKeyManagementFunctions);
+    if (it != values->end() && it->second == 0)
         return error(Err::OperationNotAllowed,
                      "key management functions are disabled (partition policy 28)");
     return {};

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "common/mutex.h"
+#include "common/result.h"
 #include "common/secret.h"
 #include "crypto/key.h"
 #include "hsm/attributes.h"
@@ -60,6 +61,35 @@ struct PartitionRuntime {
     // Bumped after every committed change to a token object. A load that read the store under
     // an older epoch does not enter the cache, so a stale copy never outlives a change.
     uint64_t epoch SR_GUARDED_BY(mu) = 0;
+
+    using PolicyValues = std::map<uint32_t, uint64_t>;
+    // This partition's policy values, read from the store by `read` (a
+    // Result<PolicyValues>() callable) only on a miss: every key generation, creation and wrap
+    // checks them. LocalDevice calls forget_policy_values() after committing a policy change;
+    // a read that began before that does not fill the cache.
+    template <class Read>
+    Result<std::shared_ptr<const PolicyValues>> policy_values(Read&& read) {
+        uint64_t seen = 0;
+        {
+            MutexLock lock(mu);
+            if (m_policy_values) return m_policy_values;
+            seen = m_policy_epoch;
+        }
+        SR_ASSIGN_OR_RETURN(PolicyValues values, read());
+        auto shared = std::make_shared<const PolicyValues>(std::move(values));
+        MutexLock lock(mu);
+        if (m_policy_epoch == seen) m_policy_values = shared;
+        return shared;
+    }
+    void forget_policy_values() {
+        MutexLock lock(mu);
+        m_policy_values.reset();
+        ++m_policy_epoch;
+    }
+
+private:
+    std::shared_ptr<const PolicyValues> m_policy_values SR_GUARDED_BY(mu);
+    uint64_t m_policy_epoch SR_GUARDED_BY(mu) = 0;
 };
 
 }  // namespace sr::hsm

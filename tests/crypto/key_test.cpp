@@ -186,6 +186,63 @@ TEST(KeyEncodings, RsaPkcs8AndSpkiRoundTrip) {
     expect_signs_for(*priv, *pub, mech::kSha512RsaPkcs);
 }
 
+// to_spki builds RSA / EC / Ed25519 SPKIs itself; they must match OpenSSL's encoder exactly.
+void expect_spki_matches_openssl(const Key& key) {
+    auto ours = to_spki(key);
+    auto theirs = to_spki_openssl(key);
+    ASSERT_TRUE(ours.is_ok()) << ours.status().to_string();
+    ASSERT_TRUE(theirs.is_ok()) << theirs.status().to_string();
+    EXPECT_EQ(*ours, *theirs);
+}
+
+TEST(KeyEncodings, SpkiIsByteIdenticalToOpenSslForEveryCurve) {
+    for (std::string_view curve : {"P-256", "P-384", "P-521", "secp256k1", "Ed25519"}) {
+        SCOPED_TRACE(std::string(curve));
+        for (int i = 0; i < 4; ++i) {
+            KeyPair kp = ec_pair(curve);
+            expect_spki_matches_openssl(kp.private_key);
+            expect_spki_matches_openssl(kp.public_key);
+            auto parts = ec_public_parts(kp.public_key);
+            ASSERT_TRUE(parts.is_ok());
+            auto imported = ec_public_from(kp.public_key.type(), *parts);
+            ASSERT_TRUE(imported.is_ok()) << imported.status().to_string();
+            expect_spki_matches_openssl(*imported);
+        }
+    }
+}
+
+TEST(KeyEncodings, SpkiIsByteIdenticalToOpenSslForRsaSizesAndExponents) {
+    for (size_t bits : {1024U, 2048U, 3072U}) {
+        SCOPED_TRACE(bits);
+        KeyPair kp = rsa_pair(bits);
+        expect_spki_matches_openssl(kp.private_key);
+        expect_spki_matches_openssl(kp.public_key);
+    }
+    KeyGenParams p;
+    p.bits = 1024;
+    p.public_exponent = {0x03};
+    auto kp = reg().generate_key_pair(mk(mech::kRsaPkcsKeyPairGen), p);
+    ASSERT_TRUE(kp.is_ok()) << kp.status().to_string();
+    expect_spki_matches_openssl(kp->public_key);
+    // Exponents whose top bit is set need a sign-padding zero in the INTEGER.
+    auto parts = rsa_public_parts(kp->public_key);
+    ASSERT_TRUE(parts.is_ok());
+    for (Bytes e : {Bytes{0x81}, Bytes{0x80, 0x00, 0x01}, Bytes{0x01, 0x00, 0x01}}) {
+        auto pub = rsa_public_from({parts->modulus, e});
+        ASSERT_TRUE(pub.is_ok()) << pub.status().to_string();
+        expect_spki_matches_openssl(*pub);
+    }
+}
+
+TEST(KeyEncodings, DsaSpkiStillEncodes) {
+    KeyGenParams p;
+    p.bits = 1024;
+    auto kp = reg().generate_key_pair(mk(mech::kDsaKeyPairGen), p);
+    ASSERT_TRUE(kp.is_ok()) << kp.status().to_string();
+    expect_spki_matches_openssl(kp->public_key);
+    EXPECT_EQ(from_spki(*to_spki(kp->public_key))->type(), KeyType::Dsa);
+}
+
 TEST(KeyEncodings, GarbageIsRejectedWithPreciseCodes) {
     Bytes junk = to_bytes("not DER at all");
     EXPECT_EQ(from_pkcs8(junk).code(), Err::WrappedKeyInvalid);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -32,9 +33,12 @@ class EngineFixture : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_root = std::filesystem::temp_directory_path() /
-                 ("sr-engine-" + std::to_string(::getpid()) + "-" + info->test_suite_name() +
-                  "-" + info->name());
+        // Parameterized names hold '/' ("Policies0And1/DestructivePolicy"): flattened, so that
+        // TearDown's remove_all takes the whole tree rather than leaving the parent folders.
+        std::string leaf = "sr-engine-" + std::to_string(::getpid()) + "-" +
+                           info->test_suite_name() + "-" + info->name();
+        std::replace(leaf.begin(), leaf.end(), '/', '_');
+        m_root = std::filesystem::temp_directory_path() / leaf;
         std::filesystem::remove_all(m_root);
         std::filesystem::create_directories(m_root);
         m_home = m_root / "home";
