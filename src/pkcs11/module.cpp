@@ -1,5 +1,6 @@
 #include "pkcs11/module.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -13,6 +14,25 @@ namespace sr::p11 {
 namespace {
 
 std::atomic<Module*> g_module{nullptr};
+
+// The process id, asked of the kernel once: every C_* call compares it with the initializing
+// process's (a forked child must C_Initialize again), and glibc no longer caches getpid(). A
+// forked child refreshes it in the atfork handler before it can run anything else; glibc drops
+// the handler when this library is unloaded.
+std::atomic<pid_t> g_pid{0};
+
+void refresh_pid() noexcept { g_pid.store(::getpid(), std::memory_order_relaxed); }
+
+pid_t current_pid() noexcept {
+    if (pid_t p = g_pid.load(std::memory_order_relaxed); p != 0) return p;
+    static const bool registered = [] {
+        ::pthread_atfork(nullptr, nullptr, refresh_pid);
+        return true;
+    }();
+    (void)registered;
+    refresh_pid();
+    return g_pid.load(std::memory_order_relaxed);
+}
 
 Status check_init_args(const void* init_args) {
     if (init_args == nullptr) return {};
@@ -35,13 +55,13 @@ Status check_init_args(const void* init_args) {
 
 Status Module::initialize(const void* init_args) {
     SR_TRY(check_init_args(init_args));
-    if (Module* m = g_module.load(); m != nullptr && m->m_pid == ::getpid())
+    if (Module* m = g_module.load(); m != nullptr && m->m_pid == current_pid())
         return error(Err::CryptokiAlreadyInitialized);
     if (const char* level = std::getenv("STRONGROOM_LOG"); level != nullptr) log::set_level(level);
     SR_ASSIGN_OR_RETURN(auto client, client::Client::open(client::client_home()));
-    auto fresh = std::make_unique<Module>(std::move(client), ::getpid());
+    auto fresh = std::make_unique<Module>(std::move(client), current_pid());
     Module* expected = g_module.load();
-    if (expected != nullptr && expected->m_pid == ::getpid())
+    if (expected != nullptr && expected->m_pid == current_pid())
         return error(Err::CryptokiAlreadyInitialized);
     // In a forked child the parent's module is abandoned, never destroyed: its locks may be
     // held by threads that do not exist here.
@@ -63,7 +83,7 @@ Status Module::finalize(const void* reserved) {
 
 Result<Module*> Module::get() {
     Module* m = g_module.load();
-    if (m == nullptr || m->m_pid != ::getpid()) return error(Err::CryptokiNotInitialized);
+    if (m == nullptr || m->m_pid != current_pid()) return error(Err::CryptokiNotInitialized);
     return m;
 }
 
