@@ -121,6 +121,20 @@ Result<clone::Nonce> fresh_nonce() {
 
 }  // namespace
 
+namespace clone {
+
+Result<SecretBytes> derive_session_key(EVP_PKEY* own_ephemeral, EVP_PKEY* peer_ephemeral,
+                                       const SecretBytes& domain_key, ByteView hello_bytes,
+                                       const Hello& hello, const SealedMessage& message) {
+    SR_ASSIGN_OR_RETURN(SecretBytes z, ecdh(own_ephemeral, peer_ephemeral));
+    SR_ASSIGN_OR_RETURN(Bytes transcript, transcript_hash(hello_bytes, message));
+    return session_key(z, domain_key, hello.target.nonce, message.source.nonce, transcript);
+}
+
+SecretBytes encode_object_payload(const AttributeSet& attrs) { return encode_payload(attrs); }
+
+}  // namespace clone
+
 struct CloneEngine::Pending {
     SessionId session = 0;
     uint64_t order = 0;
@@ -274,11 +288,9 @@ Result<CloneSourceResult> CloneEngine::clone_source(SessionId source_session, By
     SR_ASSIGN_OR_RETURN(msg.signature,
                         crypto::identity_sign(m_identity_key.get(), clone::sealed_signed_bytes(msg)));
 
-    SR_ASSIGN_OR_RETURN(SecretBytes z, ecdh(ephemeral.get(), target_key.get()));
     SR_ASSIGN_OR_RETURN(SecretBytes domain, m_device.domain_key(ctx.partition.id));
-    SR_ASSIGN_OR_RETURN(Bytes transcript, transcript_hash(hello_bytes, msg));
-    SR_ASSIGN_OR_RETURN(SecretBytes key, session_key(z, domain, hello.target.nonce,
-                                                     msg.source.nonce, transcript));
+    SR_ASSIGN_OR_RETURN(SecretBytes key, clone::derive_session_key(ephemeral.get(), target_key.get(),
+                                                                   domain, hello_bytes, hello, msg));
     for (uint32_t i = 0; i < msg.object_count; ++i) {
         clone::SealedObject o;
         o.sequence = i;
@@ -318,11 +330,11 @@ Result<CloneTargetResult> CloneEngine::clone_target(SessionId target_session, By
                                  {ctx.self.firmware, ctx.self.form_factor}));
     SR_ASSIGN_OR_RETURN(auto source_key, peer_ephemeral(msg.source.ephemeral_public));
 
-    SR_ASSIGN_OR_RETURN(SecretBytes z, ecdh(pending->ephemeral.get(), source_key.get()));
+    SR_ASSIGN_OR_RETURN(clone::Hello hello, clone::decode_hello(pending->hello));
     SR_ASSIGN_OR_RETURN(SecretBytes domain, m_device.domain_key(ctx.partition.id));
-    SR_ASSIGN_OR_RETURN(Bytes transcript, transcript_hash(pending->hello, msg));
-    SR_ASSIGN_OR_RETURN(SecretBytes key, session_key(z, domain, pending->nonce, msg.source.nonce,
-                                                     transcript));
+    SR_ASSIGN_OR_RETURN(SecretBytes key,
+                        clone::derive_session_key(pending->ephemeral.get(), source_key.get(),
+                                                  domain, pending->hello, hello, msg));
 
     // Authenticate everything before writing anything.
     std::vector<AttributeSet> opened;

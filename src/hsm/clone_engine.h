@@ -18,6 +18,15 @@
 
 namespace sr::hsm {
 
+namespace clone {
+// The key schedule (clone-protocol.md "Key schedule") and the object payload encoding, shared
+// by both sides; public so tests can play a misbehaving peer.
+Result<SecretBytes> derive_session_key(EVP_PKEY* own_ephemeral, EVP_PKEY* peer_ephemeral,
+                                       const SecretBytes& domain_key, ByteView hello_bytes,
+                                       const Hello& hello, const SealedMessage& message);
+SecretBytes encode_object_payload(const AttributeSet& attrs);
+}  // namespace clone
+
 class CloneEngine final {
 public:
     // Loads the device's identity key and manufacturer root (its trust anchor) from its folder.

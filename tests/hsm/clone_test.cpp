@@ -13,7 +13,11 @@
 #include "common/env.h"
 #include "crypto/key.h"
 #include "crypto/mechanism.h"
+#include "crypto/primitives.h"
+#include "crypto/x509.h"
+#include "hsm/clone_engine.h"
 #include "hsm/clone_protocol.h"
+#include "hsm/device_folder.h"
 #include "hsm/factory.h"
 #include "hsm/local_device.h"
 #include "hsm/policy.h"
@@ -527,6 +531,65 @@ TEST_F(CloneTest, CloningNeedsALoggedInCryptoOfficer) {
     AppId a = *dst.dev->attach();
     SessionId anon = *dst.dev->open_session(a, dst.partition, true);
     EXPECT_EQ(dst.dev->clone_hello(anon).code(), Err::UserNotLoggedIn);
+}
+
+// Plays a genuine device of the same factory that lies about its domain: it claims the target's
+// fingerprint (and signs that claim) but can only seal under the domain key it holds.
+Result<Bytes> lying_source_message(Env& env, Side& src, ByteView hello_bytes,
+                                   const SecretBytes& domain_key, ObjectHandle object) {
+    SR_ASSIGN_OR_RETURN(clone::Hello hello, clone::decode_hello(hello_bytes));
+    SR_ASSIGN_OR_RETURN(auto identity, load_identity_key(env, src.dev->folder()));
+    SR_ASSIGN_OR_RETURN(DeviceInfo info, src.dev->info());
+    clone::SealedMessage msg;
+    msg.session = hello.session;
+    SR_ASSIGN_OR_RETURN(msg.hello_hash, crypto::digest(crypto::Hash::Sha256, hello_bytes));
+    msg.source = hello.target;  // same firmware, auth and — the lie — domain fingerprint
+    msg.source.certificate_der = info.identity_certificate_der;
+    SR_ASSIGN_OR_RETURN(auto ephemeral, crypto::generate_ec_key(crypto::EcCurve::P256));
+    SR_ASSIGN_OR_RETURN(msg.source.ephemeral_public, crypto::public_key_to_der(ephemeral.get()));
+    msg.source.nonce.fill(0x42);
+    msg.object_count = 1;
+    SR_ASSIGN_OR_RETURN(msg.signature,
+                        crypto::identity_sign(identity.get(), clone::sealed_signed_bytes(msg)));
+    SR_ASSIGN_OR_RETURN(auto target_key, crypto::public_key_from_der(hello.target.ephemeral_public));
+    SR_ASSIGN_OR_RETURN(SecretBytes key,
+                        clone::derive_session_key(ephemeral.get(), target_key.get(), domain_key,
+                                                  hello_bytes, hello, msg));
+    SR_ASSIGN_OR_RETURN(AttributeSet attrs, src.dev->export_object(src.co, object));
+    SecretBytes payload = clone::encode_object_payload(attrs);
+    clone::SealedObject o;
+    SR_ASSIGN_OR_RETURN(o.sealed, crypto::seal(key, clone::object_aad(msg.session, 0, 1),
+                                               payload.span()));
+    msg.objects.push_back(std::move(o));
+    return clone::encode_sealed(msg);
+}
+
+TEST_F(CloneTest, TargetRefusesObjectsSealedUnderAnotherDomainEvenWithForgedFingerprint) {
+    Side src = make_side("7.8.4", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-beta");
+    SourceObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_objects(src, o));
+    auto src_domain = src.dev->domain_key(src.partition);
+    SR_ASSERT_OK(src_domain);
+    auto hello = dst.dev->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    auto lie = lying_source_message(m_env, src, *hello, *src_domain, o.aes);
+    SR_ASSERT_OK(lie);
+    auto r = dst.dev->clone_target(dst.co, *lie);
+    EXPECT_EQ(r.code(), Err::EncryptedDataInvalid);
+    EXPECT_EQ(object_count(dst), 0u);
+
+    // Control: the same construction under the target's own domain key is accepted, so the
+    // refusal above came from the domain key alone.
+    auto dst_domain = dst.dev->domain_key(dst.partition);
+    SR_ASSERT_OK(dst_domain);
+    auto hello2 = dst.dev->clone_hello(dst.co);
+    SR_ASSERT_OK(hello2);
+    auto honest = lying_source_message(m_env, src, *hello2, *dst_domain, o.aes);
+    SR_ASSERT_OK(honest);
+    auto ok = dst.dev->clone_target(dst.co, *honest);
+    SR_ASSERT_OK(ok);
+    EXPECT_EQ(ok->imported.size(), 1u);
 }
 
 TEST_F(CloneTest, DeviceWithoutManufacturerRootCannotClone) {
