@@ -44,6 +44,9 @@ struct Shared {
     std::shared_mutex gate;
     std::atomic<uint64_t> logout_epoch{0};
     std::atomic<uint64_t> calls{0};
+    std::atomic<CK_OBJECT_HANDLE> victim{CK_INVALID_HANDLE};  // a token key one thread destroys
+    std::atomic<uint64_t> victim_uses{0};
+    std::atomic<uint64_t> victim_gone{0};  // uses that found it destroyed
     std::atomic<CK_SESSION_HANDLE> last_slot2_session{CK_INVALID_HANDLE};
     std::mutex fail_mu;
     // SoftHSM2's file object store answers CKR_GENERAL_ERROR or CKR_TEMPLATE_INCONSISTENT to
@@ -133,7 +136,8 @@ class Worker {
         if (roll < 84) return find_own_by_label();
         if (roll < 90) return find_data_by_class();
         if (roll < 93) return session_object_round_trip();
-        if (roll < 96) return use_keeper_session();
+        if (roll < 95) return use_keeper_session();
+        if (roll < 99) return m_id == 6 ? replace_victim() : use_victim();
         return read_shared_attributes();
     }
 
@@ -440,6 +444,47 @@ class Worker {
             m_sh.fail("thread " + std::to_string(m_id) + ": shared AES key attributes wrong");
     }
 
+    // A token key thread 6 creates and later destroys while the others encrypt with it: their
+    // calls may find the handle gone (v2.40 §5.1 CKR_KEY_HANDLE_INVALID / OBJECT_HANDLE_INVALID)
+    // but never fail otherwise.
+    // Alternates: publish a new key; destroy it but leave its handle published, so the others
+    // use a destroyed handle as often as a live one.
+    void replace_victim() {
+        const CK_SESSION_HANDLE s = any_session();
+        const CK_OBJECT_HANDLE old = m_sh.victim.load();
+        if (old != CK_INVALID_HANDLE && !m_victim_destroyed) {
+            check("C_DestroyObject(victim)", m_fl->C_DestroyObject(s, old),
+                  {CKR_OK, CKR_OBJECT_HANDLE_INVALID});
+            m_victim_destroyed = true;
+            return;
+        }
+        m_sh.victim = gen_aes(s, true, next_label("victim"));
+        m_victim_destroyed = false;
+    }
+
+    void use_victim() {
+        const CK_OBJECT_HANDLE k = m_sh.victim.load();
+        if (k == CK_INVALID_HANDLE) return;
+        const CK_SESSION_HANDLE s = any_session();
+        const std::vector<CK_RV> ok = {CKR_OK, CKR_KEY_HANDLE_INVALID, CKR_OBJECT_HANDLE_INVALID};
+        CK_BYTE iv[16] = {};
+        CK_MECHANISM m = {CKM_AES_CBC_PAD, iv, sizeof iv};
+        CK_BYTE plain[40] = {}, cipher[64];
+        CK_ULONG clen = sizeof cipher;
+        ++m_sh.victim_uses;
+        CK_RV rv = check("C_EncryptInit(victim)", m_fl->C_EncryptInit(s, &m, k), ok);
+        if (rv == CKR_OK)
+            rv = check("C_Encrypt(victim)", m_fl->C_Encrypt(s, plain, sizeof plain, cipher, &clen),
+                       ok);
+        if (rv != CKR_OK) ++m_sh.victim_gone;
+        CK_KEY_TYPE kt = 0;
+        CK_ATTRIBUTE a = attr(CKA_KEY_TYPE, &kt, sizeof kt);
+        if (check("C_GetAttributeValue(victim)", m_fl->C_GetAttributeValue(s, k, &a, 1), ok) ==
+                CKR_OK &&
+            kt != CKK_AES)
+            m_sh.fail("thread " + std::to_string(m_id) + ": victim key type changed");
+    }
+
     // One session used by every thread at once for single-call functions (calls on a session
     // are serialized by the module; none of these leaves state in it).
     void use_keeper_session() {
@@ -579,6 +624,7 @@ class Worker {
     int m_seq = 0;
     std::vector<CK_SESSION_HANDLE> m_sessions;
     std::vector<SessionKey> m_keys;
+    bool m_victim_destroyed = false;
 };
 
 // Shared token keys every worker signs and encrypts with, found by label.
@@ -687,7 +733,8 @@ TEST_F(ConcurrentThreads, ManySessionsSignGenerateAndSearchAtOnceAndTheTokenStay
 
     EXPECT_GT(sh.calls.load(), 1000u);
     std::cout << "[ stress   ] " << sh.calls.load() << " calls, " << sh.logout_epoch.load()
-              << " logout/login cycles\n";
+              << " logout/login cycles, " << sh.victim_uses.load() << " uses of the victim key ("
+              << sh.victim_gone.load() << " found it destroyed)\n";
     EXPECT_EQ(sh.failures.size(), 0u) << "unexpected results (the first 20 follow)";
     for (size_t i = 0; i < sh.failures.size() && i < 20; ++i) ADD_FAILURE() << sh.failures[i];
     std::vector<Kept> kept;
