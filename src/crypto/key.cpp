@@ -324,6 +324,18 @@ bool named_curve_encoding(EVP_PKEY* pkey) {
     return std::string_view(enc, len) == OSSL_PKEY_EC_ENCODING_GROUP;
 }
 
+Bytes ec_spki_der(const detail::CurveInfo& c, ByteView raw_point) {
+    Bytes algorithm_id;
+    if (c.type == KeyType::EcEdwards) {
+        der_tlv(algorithm_id, 0x30, c.oid_der);  // RFC 8410: the OID alone, no parameters
+    } else {
+        Bytes oids(std::begin(kOidEcPublicKey), std::end(kOidEcPublicKey));
+        oids.insert(oids.end(), c.oid_der.begin(), c.oid_der.end());
+        der_tlv(algorithm_id, 0x30, oids);
+    }
+    return spki_der(algorithm_id, raw_point);
+}
+
 // The SPKI built without OpenSSL's encoder, or nullopt where only i2d_PUBKEY knows the shape
 // (DSA, RSA-PSS, explicit EC parameters, unknown curves).
 std::optional<Bytes> fast_spki(const Key& key) {
@@ -346,22 +358,18 @@ std::optional<Bytes> fast_spki(const Key& key) {
     const detail::CurveInfo& c = **curve;
     Bytes point(2 * c.field_bytes + 1);
     size_t len = point.size();
-    Bytes algorithm_id;
     if (c.type == KeyType::EcEdwards) {
         if (EVP_PKEY_get_raw_public_key(pkey, point.data(), &len) != 1) return std::nullopt;
-        der_tlv(algorithm_id, 0x30, c.oid_der);  // RFC 8410: the OID alone, no parameters
     } else {
         if (!named_curve_encoding(pkey) ||
             EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point.data(),
                                             point.size(), &len) != 1)
             return std::nullopt;
-        Bytes oids(std::begin(kOidEcPublicKey), std::end(kOidEcPublicKey));
-        oids.insert(oids.end(), c.oid_der.begin(), c.oid_der.end());
-        der_tlv(algorithm_id, 0x30, oids);
     }
     point.resize(len);
-    return spki_der(algorithm_id, point);
+    return ec_spki_der(c, point);
 }
+
 
 }  // namespace
 
@@ -370,6 +378,20 @@ Result<Bytes> to_spki(const Key& key) {
     if (auto fast = fast_spki(key)) return std::move(*fast);
     ERR_clear_error();  // a fast-path probe that failed leaves nothing for the fallback to report
     return to_spki_openssl(key);
+}
+
+Result<Bytes> ec_spki(const Key& key, const EcPublicParts& parts) {
+    if (!key.pkey() || (key.type() != KeyType::Ec && key.type() != KeyType::EcEdwards))
+        return error(Err::KeyTypeInconsistent, "not an EC or Edwards key");
+    if (key.type() == KeyType::Ec && !named_curve_encoding(key.pkey())) return to_spki(key);
+    SR_ASSIGN_OR_RETURN(const detail::CurveInfo* c, detail::curve_by_params(parts.params));
+    const size_t sizes[] = {c->type == KeyType::EcEdwards ? c->field_bytes
+                                                          : 2 * c->field_bytes + 1,
+                            c->field_bytes + 1};
+    ByteView raw = detail::unwrap_point(parts.point, sizes);
+    if (raw.size() == parts.point.size())
+        return error(Err::PublicKeyInvalid, "the EC point is not a DER OCTET STRING");
+    return ec_spki_der(*c, raw);
 }
 
 Result<Bytes> to_spki_openssl(const Key& key) {

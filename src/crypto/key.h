@@ -130,6 +130,9 @@ Result<Key> from_pkcs8(ByteView der);
 // to_spki_openssl(), which every other key goes through.
 Result<Bytes> to_spki(const Key& public_or_private);
 Result<Bytes> to_spki_openssl(const Key& public_or_private);
+// The same SPKI from parts already read from `key` by ec_public_parts / ec_private_parts: reading
+// the public point again costs a field inversion each time for a freshly generated key.
+Result<Bytes> ec_spki(const Key& key, const EcPublicParts& parts);
 Result<Key> from_spki(ByteView der);
 
 // Named curves: "P-256", "P-384", "P-521", "secp256k1", "Ed25519" <-> DER OID (CKA_EC_PARAMS).

@@ -157,7 +157,9 @@ Status add_public_components(AttributeSet& a, const crypto::Key& key) {
             SR_ASSIGN_OR_RETURN(auto p, crypto::ec_public_parts(key));
             a.set_bytes(attr::kEcParams, p.params);
             a.set_bytes(attr::kEcPoint, p.point);
-            break;
+            SR_ASSIGN_OR_RETURN(Bytes spki, crypto::ec_spki(key, p));
+            a.set_bytes(attr::kPublicKeyInfo, spki);
+            return Status::ok();
         }
         case KeyType::Dsa: {
             SR_ASSIGN_OR_RETURN(auto p, crypto::dsa_public_parts(key));
@@ -193,7 +195,9 @@ Status add_private_components(AttributeSet& a, const crypto::Key& key) {
             SR_ASSIGN_OR_RETURN(auto p, crypto::ec_private_parts(key));
             a.set_bytes(attr::kEcParams, p.params);
             a.set_secret(attr::kValue, std::move(p.value));
-            break;
+            SR_ASSIGN_OR_RETURN(Bytes spki, crypto::ec_spki(key, {p.params, p.point}));
+            a.set_bytes(attr::kPublicKeyInfo, spki);
+            return Status::ok();
         }
         case KeyType::Dsa: {
             SR_ASSIGN_OR_RETURN(auto p, crypto::dsa_private_parts(key));

@@ -207,6 +207,9 @@ TEST(KeyEncodings, SpkiIsByteIdenticalToOpenSslForEveryCurve) {
             auto imported = ec_public_from(kp.public_key.type(), *parts);
             ASSERT_TRUE(imported.is_ok()) << imported.status().to_string();
             expect_spki_matches_openssl(*imported);
+            auto from_parts = ec_spki(kp.private_key, *parts);
+            ASSERT_TRUE(from_parts.is_ok()) << from_parts.status().to_string();
+            EXPECT_EQ(*from_parts, *to_spki_openssl(kp.private_key));
         }
     }
 }
