@@ -284,6 +284,24 @@ TEST_F(DeviceObjects, Policy28OffStopsObjectManagementButNotUse) {
     SR_ASSERT_OK(dev().encrypt(s, as_bytes("still usable")));
 }
 
+// Policy values are cached per partition: each change must be seen by the very next operation.
+TEST_F(DeviceObjects, EveryPolicy28ChangeIsSeenByTheNextCreate) {
+    make(ready_spec());
+    PartitionId p = partition_named("p1");
+    SessionId s = co_session();
+    AppId a = app();
+    SessionId po = session(a, p);
+    SR_ASSERT_OK(dev().login(po, Role::PartitionSo, kPoPw));
+    for (int round = 0; round < 2; ++round) {
+        SR_ASSERT_OK(dev().create_object(s, aes_template(pattern(16, 20), "on")));
+        SR_ASSERT_OK(dev().set_partition_policies(a, p, std::vector<PolicyValue>{{28, 0}}));
+        SR_EXPECT_ERR(dev().create_object(s, aes_template(pattern(16, 21), "off")),
+                      Err::OperationNotAllowed);
+        SR_ASSERT_OK(dev().set_partition_policies(a, p, std::vector<PolicyValue>{{28, 1}}));
+    }
+    SR_ASSERT_OK(dev().create_object(s, aes_template(pattern(16, 22), "on again")));
+}
+
 TEST_F(DeviceObjects, ImportKeepsTheOuidAndRefusesADuplicate) {
     make(ready_spec());
     SessionId s = co_session();
