@@ -223,8 +223,33 @@ Result<KeyType> key_type_of(EVP_PKEY* pkey) {
 
 }  // namespace
 
+namespace {
+
+// An EC public key sharing the private key's group by duplication: the generic export/import
+// below rebuilds the group from its name (the largest cost of an EC key-pair generation after
+// the generation itself). nullopt when OpenSSL refuses, and the generic path then runs.
+std::optional<Key> ec_public_of(const Key& private_key) {
+    EVP_PKEY* priv = private_key.pkey();
+    PkeyPtr pub(EVP_PKEY_new());
+    Bytes point(2 * 66 + 1);  // the widest uncompressed point of our curves (P-521)
+    size_t len = 0;
+    if (!pub || EVP_PKEY_copy_parameters(pub.get(), priv) != 1 ||
+        EVP_PKEY_get_octet_string_param(priv, OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                        point.size(), &len) != 1 ||
+        EVP_PKEY_set_octet_string_param(pub.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
+                                        point.data(), len) != 1) {
+        ERR_clear_error();
+        return std::nullopt;
+    }
+    return Key::public_key(KeyType::Ec, std::move(pub));
+}
+
+}  // namespace
+
 Result<Key> public_of(const Key& private_key) {
     if (!private_key.pkey()) return error(Err::KeyTypeInconsistent, "not an asymmetric key");
+    if (private_key.type() == KeyType::Ec && EVP_PKEY_is_a(private_key.pkey(), "EC"))
+        if (auto pub = ec_public_of(private_key)) return std::move(*pub);
     OSSL_PARAM* params = nullptr;
     if (EVP_PKEY_todata(private_key.pkey(), EVP_PKEY_PUBLIC_KEY, &params) != 1)
         return ossl_error("exporting public key");

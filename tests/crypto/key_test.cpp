@@ -1,6 +1,9 @@
 #include "crypto/key.h"
 
 #include <gtest/gtest.h>
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
 
 #include "mech_test_util.h"
 
@@ -211,6 +214,24 @@ TEST(KeyEncodings, SpkiIsByteIdenticalToOpenSslForEveryCurve) {
             ASSERT_TRUE(from_parts.is_ok()) << from_parts.status().to_string();
             EXPECT_EQ(*from_parts, *to_spki_openssl(kp.private_key));
         }
+    }
+}
+
+TEST(KeyBasics, PublicOfAnEcKeyIsPublicOnlyAndVerifies) {
+    for (std::string_view curve : {"P-256", "P-384", "P-521", "secp256k1"}) {
+        SCOPED_TRACE(std::string(curve));
+        KeyPair kp = ec_pair(curve);
+        auto pub = public_of(kp.private_key);
+        ASSERT_TRUE(pub.is_ok()) << pub.status().to_string();
+        EXPECT_EQ(pub->part(), KeyPart::Public);
+        EXPECT_EQ(ec_private_parts(*pub).code(), Err::KeyTypeInconsistent);
+        EXPECT_EQ(to_pkcs8(*pub).code(), Err::KeyTypeInconsistent);
+        BIGNUM* d = nullptr;  // the OpenSSL key itself holds no private scalar
+        EXPECT_EQ(EVP_PKEY_get_bn_param(pub->pkey(), OSSL_PKEY_PARAM_PRIV_KEY, &d), 0);
+        BN_free(d);
+        ERR_clear_error();
+        EXPECT_EQ(*to_spki_openssl(*pub), *to_spki_openssl(kp.private_key));
+        expect_signs_for(kp.private_key, *pub, mech::kEcdsaSha256);
     }
 }
 
