@@ -103,6 +103,10 @@ Result<KeyPairHandles> LocalDevice::generate_key_pair(SessionId s, const crypto:
     p.bits = pub.get_ulong(attr::kModulusBits).value_or(0);
     if (auto e = pub.get(attr::kPublicExponent)) p.public_exponent.assign(e->begin(), e->end());
     if (auto ec = pub.get(attr::kEcParams)) p.ec_params.assign(ec->begin(), ec->end());
+    // DSA: the domain comes in the public template (PKCS#11 §2.2.6; the rules require it).
+    if (auto v = pub.get(attr::kPrime)) p.dsa_domain.prime.assign(v->begin(), v->end());
+    if (auto v = pub.get(attr::kSubprime)) p.dsa_domain.subprime.assign(v->begin(), v->end());
+    if (auto v = pub.get(attr::kBase)) p.dsa_domain.base.assign(v->begin(), v->end());
     SR_ASSIGN_OR_RETURN(crypto::KeyPair pair, registry().generate_key_pair(m, p));
     SR_ASSIGN_OR_RETURN(AttributeSet pub_material, attributes_from_key(pair.public_key));
     SR_ASSIGN_OR_RETURN(AttributeSet priv_material, attributes_from_key(pair.private_key));

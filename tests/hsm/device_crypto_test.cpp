@@ -104,6 +104,42 @@ TEST_F(DeviceCrypto, EcdsaMultiPartSignatureVerifies) {
     SR_ASSERT_OK(dev().verify(s, as_bytes("part one, part two"), *sig));
 }
 
+// Regression: the device ignored the DSA domain in the public template, so generation failed.
+TEST_F(DeviceCrypto, DsaKeyPairFromTheTemplateDomainSignsAndVerifies) {
+    make(ready_spec());
+    SessionId s = co_session();
+    crypto::KeyGenParams gp;
+    gp.bits = 2048;
+    auto domain_source = crypto::MechanismRegistry::standard().generate_key_pair(
+        {mech::kDsaKeyPairGen, NoParams{}}, gp);
+    SR_ASSERT_OK(domain_source);
+    auto domain = crypto::dsa_public_parts(domain_source->public_key);
+    SR_ASSERT_OK(domain);
+    AttributeSet pub;
+    pub.set_bool(attr::kToken, true);
+    pub.set_bool(attr::kVerify, true);
+    pub.set_bytes(attr::kPrime, domain->prime);
+    pub.set_bytes(attr::kSubprime, domain->subprime);
+    pub.set_bytes(attr::kBase, domain->base);
+    AttributeSet priv;
+    priv.set_bool(attr::kToken, true);
+    priv.set_bool(attr::kPrivate, true);
+    priv.set_bool(attr::kSensitive, true);
+    priv.set_bool(attr::kSign, true);
+    auto kp = dev().generate_key_pair(s, {mech::kDsaKeyPairGen, NoParams{}}, pub, priv);
+    SR_ASSERT_OK(kp);
+    auto read = dev().get_attributes(s, kp->public_key, std::vector<AttrType>{attr::kPrime});
+    SR_ASSERT_OK(read);
+    EXPECT_EQ(Bytes(read->values.get(attr::kPrime)->begin(), read->values.get(attr::kPrime)->end()),
+              domain->prime);
+    Bytes msg = to_bytes("legacy DSA message");
+    SR_ASSERT_OK(dev().sign_init(s, {mech::kDsaSha256, NoParams{}}, kp->private_key));
+    auto sig = dev().sign(s, msg);
+    SR_ASSERT_OK(sig);
+    SR_ASSERT_OK(dev().verify_init(s, {mech::kDsaSha256, NoParams{}}, kp->public_key));
+    SR_ASSERT_OK(dev().verify(s, msg, *sig));
+}
+
 TEST_F(DeviceCrypto, AesGcmAndCbcRoundTrip) {
     make(ready_spec());
     SessionId s = co_session();
