@@ -163,6 +163,19 @@ struct CloneTargetResult {
     std::vector<CloneRefusal> refused;  // authenticated, but the target cannot hold it
 };
 
+// Proof without export (docs/design/fingerprint.md): what a partition says about one object
+// without revealing it. Equal fingerprints from two partitions of the same cloning domain mean
+// the same lasting attributes and the same key value; value_mac is keyed by a key derived from
+// the domain, so it means nothing across domains and reveals nothing about the value.
+struct ObjectFingerprint {
+    ObjectHandle handle = 0;
+    Bytes ouid;
+    uint64_t object_class = 0;
+    std::string label;
+    Bytes attributes_digest;  // SHA-256 of the canonical encoding of the lasting attributes
+    Bytes value_mac;          // HMAC-SHA256 of the secret values under a domain key; empty if none
+};
+
 class Device {
 public:
     virtual ~Device() = default;
@@ -273,6 +286,17 @@ public:
                                                    std::span<const ObjectHandle> objects) = 0;
     // Target: authenticates every object, then imports each (OUID kept, duplicates skipped).
     virtual Result<CloneTargetResult> clone_target(SessionId target, ByteView sealed) = 0;
+
+    // ---- Proof and masking (docs/design/fingerprint.md, docs/design/masking.md)
+    // Fingerprints of token objects the session may see, in the order asked.
+    virtual Result<std::vector<ObjectFingerprint>> object_fingerprints(
+        SessionId s, std::span<const ObjectHandle> objects) = 0;
+    // A self-contained, versioned blob of one object sealed under the partition's cloning-domain
+    // key (Luna CA_ExtractMaskedObject); the source rules of cloning apply.
+    virtual Result<Bytes> extract_masked(SessionId s, ObjectHandle h) = 0;
+    // Opens a masked blob with the session partition's domain key and stores the object, OUID
+    // kept (Luna CA_InsertMaskedObject). ObjectAlreadyExists when the OUID is already held.
+    virtual Result<ObjectHandle> insert_masked(SessionId s, ByteView blob) = 0;
 };
 
 }  // namespace sr::hsm

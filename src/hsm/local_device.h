@@ -117,6 +117,12 @@ public:
                                            std::span<const ObjectHandle> objects) override;
     Result<CloneTargetResult> clone_target(SessionId target, ByteView sealed) override;
 
+    // Proof and masking (local_masking.cpp).
+    Result<std::vector<ObjectFingerprint>> object_fingerprints(
+        SessionId s, std::span<const ObjectHandle> objects) override;
+    Result<Bytes> extract_masked(SessionId s, ObjectHandle h) override;
+    Result<ObjectHandle> insert_masked(SessionId s, ByteView blob) override;
+
     // ---- Engine-internal hooks for the cloning protocol (src/hsm only). Plaintext key material
     // passes through them, so they are deliberately not part of hsm::Device and never cross
     // src/net. Both respect the session's login and object visibility.
