@@ -132,6 +132,9 @@ Result<SecretBytes> derive_session_key(EVP_PKEY* own_ephemeral, EVP_PKEY* peer_e
 }
 
 SecretBytes encode_object_payload(const AttributeSet& attrs) { return encode_payload(attrs); }
+Result<AttributeSet> decode_object_payload(const SecretBytes& payload) {
+    return decode_payload(payload);
+}
 
 }  // namespace clone
 

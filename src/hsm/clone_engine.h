@@ -25,6 +25,7 @@ Result<SecretBytes> derive_session_key(EVP_PKEY* own_ephemeral, EVP_PKEY* peer_e
                                        const SecretBytes& domain_key, ByteView hello_bytes,
                                        const Hello& hello, const SealedMessage& message);
 SecretBytes encode_object_payload(const AttributeSet& attrs);
+Result<AttributeSet> decode_object_payload(const SecretBytes& payload);
 }  // namespace clone
 
 class CloneEngine final {
