@@ -113,6 +113,13 @@ uint64_t policy_value(const std::vector<PolicyValue>& values, uint32_t id) {
     return 0;
 }
 
+// The target writes token objects, so a read-only session cannot be one (whole exchange).
+Status require_writable(const SessionInfo& s) {
+    if (!s.read_write)
+        return error(Err::SessionReadOnly, "the clone target needs a read-write session");
+    return {};
+}
+
 Result<clone::Nonce> fresh_nonce() {
     clone::Nonce n{};
     SR_TRY(crypto::random_bytes(n));
@@ -212,6 +219,7 @@ Status CloneEngine::check_peer(const Context& self, const clone::Endpoint& peer,
 
 Result<Bytes> CloneEngine::clone_hello(SessionId target_session) {
     SR_ASSIGN_OR_RETURN(Context ctx, context(target_session));
+    SR_TRY(require_writable(ctx.session));
     auto pending = std::make_unique<Pending>();
     pending->session = target_session;
     SR_ASSIGN_OR_RETURN(pending->ephemeral, crypto::generate_ec_key(crypto::EcCurve::P256));
@@ -323,6 +331,7 @@ Result<std::unique_ptr<CloneEngine::Pending>> CloneEngine::take_pending(
 
 Result<CloneTargetResult> CloneEngine::clone_target(SessionId target_session, ByteView sealed) {
     SR_ASSIGN_OR_RETURN(Context ctx, context(target_session));
+    SR_TRY(require_writable(ctx.session));
     SR_ASSIGN_OR_RETURN(clone::SealedMessage msg, clone::decode_sealed(sealed));
     SR_ASSIGN_OR_RETURN(auto pending, take_pending(msg.session, target_session));
     SR_ASSIGN_OR_RETURN(Bytes hello_hash, crypto::digest(crypto::Hash::Sha256, pending->hello));
@@ -359,10 +368,15 @@ Result<CloneTargetResult> CloneEngine::clone_target(SessionId target_session, By
         opened.push_back(std::move(attrs));
     }
 
+    // One import batch: every object checked, the accepted ones in one transaction.
+    std::vector<ClonedObject> names;
+    names.reserve(opened.size());
+    for (const AttributeSet& attrs : opened) names.push_back({ouid_of(attrs), label_of(attrs), 0});
+    SR_ASSIGN_OR_RETURN(auto outcomes, m_device.import_objects(target_session, std::move(opened)));
     CloneTargetResult result;
-    for (AttributeSet& attrs : opened) {
-        ClonedObject c{ouid_of(attrs), label_of(attrs), 0};
-        auto h = m_device.import_object(target_session, std::move(attrs));
+    for (size_t i = 0; i < names.size(); ++i) {
+        ClonedObject& c = names[i];
+        const Result<ObjectHandle>& h = outcomes[i];
         if (h) {
             c.handle = *h;
             result.imported.push_back(std::move(c));

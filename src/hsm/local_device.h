@@ -13,6 +13,7 @@
 
 #include "common/env.h"
 #include "common/mutex.h"
+#include "common/sharded_index.h"
 #include "hsm/device.h"
 #include "hsm/device_folder.h"
 #include "hsm/partition_runtime.h"
@@ -131,6 +132,12 @@ public:
     // Stores a complete object as a token object keeping its OUID (validated as Origin::Clone).
     // ObjectAlreadyExists when the partition already holds that OUID.
     Result<ObjectHandle> import_object(SessionId s, AttributeSet complete);
+    // A batch of complete objects, one outcome each in order (a handle, or why not: e.g.
+    // ObjectAlreadyExists, ObjectTypeInvalid, KeySizeRange, CurveNotSupported). All accepted
+    // objects are written in one store transaction; if it fails, one transaction each. Each
+    // object is whole or absent. Fails as a whole only for the session (SessionReadOnly...).
+    Result<std::vector<Result<ObjectHandle>>> import_objects(SessionId s,
+                                                             std::vector<AttributeSet> objects);
     // The partition's (or, for 0, the HSM's) cloning-domain key, unsealed.
     Result<SecretBytes> domain_key(PartitionId p);
     store::Store& store() noexcept { return *m_store; }
@@ -205,6 +212,9 @@ private:
     uint64_t m_next_session SR_GUARDED_BY(m_mu) = 1;
     std::map<AppId, AppState> m_apps SR_GUARDED_BY(m_mu);
     std::map<SessionId, std::shared_ptr<Session>> m_sessions SR_GUARDED_BY(m_mu);
+    // The same sessions for find_session, which takes no device-wide lock (it runs on every
+    // call); changed only under m_mu, together with m_sessions.
+    ShardedIndex<std::shared_ptr<Session>> m_session_index;
 
     std::atomic<uint64_t> m_next_session_object{kSessionHandleBase};
 

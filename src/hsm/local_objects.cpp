@@ -1,7 +1,11 @@
 // LocalDevice: object create / copy / destroy / attributes / search, and the sealing of token
 // objects on their way to and from the store (docs/design/key-hierarchy.md).
 #include <algorithm>
+#include <cstdio>
+#include <set>
 
+#include "crypto/key.h"
+#include "crypto/mechanism.h"
 #include "crypto/primitives.h"
 #include "hsm/key_attributes.h"
 #include "hsm/local_device.h"
@@ -22,6 +26,124 @@ bool is_indexed(AttrType t) {
 Bytes bytes_of(const AttributeSet& a, AttrType t) {
     auto v = a.get(t);
     return v ? Bytes(v->begin(), v->end()) : Bytes{};
+}
+
+// ---- Import (cloning, restore, masking). What this device can hold (clone-protocol.md,
+// Target rule 5): an object of a key type its mechanism table does not use, or whose size is
+// outside every range its mechanisms give for that type, is refused. The table is the device's
+// own (LocalDevice::mechanisms()); every firmware personality shares it today.
+enum class SizeMeasure : uint8_t { Bits, Bytes, Curve };
+struct HoldRule {
+    uint64_t key_type;
+    AttrType size_attr;  // the attribute the size is read from
+    SizeMeasure measure;
+};
+constexpr HoldRule kHoldRules[] = {
+    {ckk::kRsa, attr::kModulus, SizeMeasure::Bits},
+    {ckk::kDsa, attr::kPrime, SizeMeasure::Bits},
+    {ckk::kEc, attr::kEcParams, SizeMeasure::Curve},
+    {ckk::kEcEdwards, attr::kEcParams, SizeMeasure::Curve},
+    {ckk::kAes, attr::kValue, SizeMeasure::Bytes},
+    {ckk::kDes3, attr::kValue, SizeMeasure::Bytes},
+    {ckk::kGenericSecret, attr::kValue, SizeMeasure::Bytes},
+};
+
+// Bit length of a big-endian unsigned integer.
+size_t bit_length(ByteView v) {
+    size_t i = 0;
+    while (i < v.size() && v[i] == 0) ++i;
+    if (i == v.size()) return 0;
+    size_t bits = (v.size() - i - 1) * 8;
+    for (uint8_t top = v[i]; top != 0; top = static_cast<uint8_t>(top >> 1)) ++bits;
+    return bits;
+}
+
+std::string key_type_text(uint64_t key_type) {
+    return std::string(crypto::key_type_name(static_cast<crypto::KeyType>(key_type)));
+}
+
+std::string hex_number(uint64_t v) {
+    char buf[24];
+    std::snprintf(buf, sizeof(buf), "0x%llX", static_cast<unsigned long long>(v));
+    return buf;
+}
+
+Status check_holdable(const AttributeSet& a) {
+    const uint64_t c = a.get_ulong(attr::kClass).value_or(cls::kData);
+    if (c != cls::kPublicKey && c != cls::kPrivateKey && c != cls::kSecretKey) return {};
+    auto kt = a.get_ulong(attr::kKeyType);
+    if (!kt) return error(Err::TemplateIncomplete, "a cloned key has no CKA_KEY_TYPE");
+    const HoldRule* rule = nullptr;
+    for (const HoldRule& r : kHoldRules)
+        if (r.key_type == *kt) rule = &r;
+    size_t lo = SIZE_MAX, hi = 0;
+    for (const auto& m : crypto::MechanismRegistry::standard().all()) {
+        for (crypto::KeyType t : m.key_types) {
+            if (static_cast<uint64_t>(t) != *kt || m.max_key_size == 0) continue;
+            lo = std::min(lo, m.min_key_size);
+            hi = std::max(hi, m.max_key_size);
+        }
+    }
+    if (rule == nullptr || hi == 0)
+        return error(Err::ObjectTypeInvalid, "this device cannot hold keys of type " +
+                                                 hex_number(*kt) + " (no mechanism uses it)");
+    auto v = a.get(rule->size_attr);
+    if (!v) return error(Err::TemplateIncomplete, "a cloned " + key_type_text(*kt) + " key has no " +
+                                                      attribute_name(rule->size_attr));
+    if (rule->measure == SizeMeasure::Curve) {
+        if (auto curve = crypto::curve_name_from_params(*v); !curve)
+            return error(curve.code(), "this device cannot hold a key on that curve: " +
+                                           curve.status().message());
+        return {};
+    }
+    const size_t size = rule->measure == SizeMeasure::Bits ? bit_length(*v) : v->size();
+    if (size < lo || size > hi)
+        return error(Err::KeySizeRange,
+                     "this device holds " + key_type_text(*kt) + " keys of " + std::to_string(lo) +
+                         ".." + std::to_string(hi) + (rule->measure == SizeMeasure::Bits
+                                                          ? " bits" : " bytes") +
+                         ", not " + std::to_string(size));
+    return {};
+}
+
+// One object of an import batch on its way to the store.
+struct ImportItem {
+    size_t index = 0;  // position in the caller's batch
+    AttributeSet attrs;
+    store::ObjectRecord record;
+    Bytes ouid;
+};
+
+// Inserts the items whose OUID the partition does not hold yet, inside the caller's write
+// transaction. Handles go to `handles` (0 = already held); the caller uses them only if the
+// transaction commits.
+Status insert_imports(store::Txn& txn, uint64_t partition, std::span<ImportItem* const> items,
+                      std::vector<ObjectHandle>& handles) {
+    handles.assign(items.size(), 0);
+    for (size_t i = 0; i < items.size(); ++i) {
+        store::ObjectQuery q;
+        q.partition_id = partition;
+        q.ouid = items[i]->ouid;
+        q.limit = 1;
+        SR_ASSIGN_OR_RETURN(auto held, txn.find_handles(q));
+        if (!held.empty()) continue;
+        SR_ASSIGN_OR_RETURN(handles[i], txn.insert_object(items[i]->record));
+        if (handles[i] >= kSessionHandleBase)
+            return error(Err::DeviceMemory, "token object handles exhausted");
+    }
+    return {};
+}
+
+void finish_import(PartitionRuntime& rt, ImportItem& item, ObjectHandle handle,
+                   std::vector<Result<ObjectHandle>>& out) {
+    if (handle == 0) {
+        out[item.index] = error(Err::ObjectAlreadyExists, "the partition already holds this OUID");
+        return;
+    }
+    out[item.index] = handle;
+    auto obj = std::make_shared<const LoadedObject>(handle, std::move(item.attrs), true, 0, 0);
+    MutexLock lock(rt.mu);
+    rt.token_cache.emplace(handle, std::move(obj));
 }
 
 }  // namespace
@@ -269,19 +391,86 @@ Result<AttributeSet> LocalDevice::export_object(SessionId s, ObjectHandle h) {
 }
 
 Result<ObjectHandle> LocalDevice::import_object(SessionId s, AttributeSet complete) {
-    SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
-    auto ouid = complete.get(attr::kOuid);
-    if (!ouid || ouid->empty()) return error(Err::TemplateIncomplete, "a cloned object has an OUID");
-    Bytes kept(ouid->begin(), ouid->end());
-    NewObjectContext n;
-    n.is_so = ctx.login == Role::PartitionSo;
-    SR_ASSIGN_OR_RETURN(AttributeSet attrs, prepare_new_object(std::move(complete), Origin::Clone, n));
-    attrs.set_bytes(attr::kOuid, kept);
-    attrs.set_bool(attr::kToken, true);
     std::vector<AttributeSet> one;
-    one.push_back(std::move(attrs));
-    SR_ASSIGN_OR_RETURN(auto handles, store_new_objects(ctx, std::move(one), /*keep_ouid=*/true));
-    return handles[0];
+    one.push_back(std::move(complete));
+    SR_ASSIGN_OR_RETURN(auto outcomes, import_objects(s, std::move(one)));
+    return std::move(outcomes[0]);
+}
+
+// Every object is checked first (OUID, what this device can hold, template rules, the
+// session's rights); the accepted ones are written in ONE transaction (group commit: one
+// fsync for the batch). Each object is whole or absent either way. Should that transaction
+// fail, each object is retried in a transaction of its own, so one bad object cannot sink the
+// rest. docs/design/clone-protocol.md, Target rule 5.
+Result<std::vector<Result<ObjectHandle>>> LocalDevice::import_objects(
+    SessionId s, std::vector<AttributeSet> objects) {
+    SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
+    if (!ctx.session->read_write())
+        return error(Err::SessionReadOnly, "importing token objects needs a read-write session");
+    SR_TRY(check_key_management(ctx));
+    PartitionRuntime& rt = *ctx.runtime;
+
+    // The import rules of one object, before anything is sealed or written.
+    auto prepare = [&](AttributeSet complete) -> Result<AttributeSet> {
+        auto ouid = complete.get(attr::kOuid);
+        if (!ouid || ouid->empty())
+            return error(Err::TemplateIncomplete, "a cloned object has an OUID");
+        Bytes kept(ouid->begin(), ouid->end());
+        SR_TRY(check_holdable(complete));
+        NewObjectContext n;
+        n.is_so = ctx.login == Role::PartitionSo;
+        SR_ASSIGN_OR_RETURN(AttributeSet attrs,
+                            prepare_new_object(std::move(complete), Origin::Clone, n));
+        attrs.set_bytes(attr::kOuid, kept);
+        attrs.set_bool(attr::kToken, true);
+        SR_TRY(check_object_write(ctx, attrs));
+        return attrs;
+    };
+
+    std::vector<Result<ObjectHandle>> out;
+    out.reserve(objects.size());
+    std::vector<ImportItem> items;
+    items.reserve(objects.size());
+    std::set<Bytes> batch_ouids;
+    for (size_t i = 0; i < objects.size(); ++i) {
+        out.emplace_back(error(Err::GeneralError, "not imported"));
+        auto attrs = prepare(std::move(objects[i]));
+        if (!attrs) {
+            out[i] = attrs.status();
+            continue;
+        }
+        Bytes ouid = bytes_of(*attrs, attr::kOuid);
+        if (!batch_ouids.insert(ouid).second) {
+            out[i] = error(Err::ObjectAlreadyExists, "the batch carries this OUID twice");
+            continue;
+        }
+        auto record = to_record(rt, *attrs, 0);
+        if (!record) {
+            out[i] = record.status();
+            continue;
+        }
+        items.push_back({i, std::move(*attrs), std::move(*record), std::move(ouid)});
+    }
+
+    std::vector<ImportItem*> all;
+    for (ImportItem& item : items) all.push_back(&item);
+    std::vector<ObjectHandle> handles;
+    Status batch = m_store->write([&](store::Txn& txn) -> Status {
+        return insert_imports(txn, rt.id, all, handles);
+    });
+    if (batch) {
+        for (size_t k = 0; k < all.size(); ++k) finish_import(rt, *all[k], handles[k], out);
+    } else {
+        for (ImportItem* item : all) {
+            ImportItem* one[] = {item};
+            Status st = m_store->write([&](store::Txn& txn) -> Status {
+                return insert_imports(txn, rt.id, one, handles);
+            });
+            if (st) finish_import(rt, *item, handles[0], out);
+            else out[item->index] = st;
+        }
+    }
+    return out;
 }
 
 Status LocalDevice::find_init(SessionId s, const AttributeSet& tmpl) {
