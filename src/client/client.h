@@ -24,6 +24,8 @@ namespace sr::client {
 enum class PendingCall : uint8_t {
     Encrypt, EncryptUpdate, EncryptFinal, Decrypt, DecryptUpdate, DecryptFinal,
     Sign, SignFinal, Digest, DigestFinal, WrapKey,
+    // Luna vendor calls (src/pkcs11/ca_*.cpp): a hello or sealed object must not be made twice.
+    CloneHello, CloneSource, ExtractMasked,
 };
 
 struct PendingOutput {
