@@ -12,13 +12,14 @@ Result<std::unique_ptr<Client>> Client::open(const std::filesystem::path& home) 
 }
 
 Client::~Client() {
-    std::map<uint64_t, std::shared_ptr<ClientSession>> sessions;
-    {
-        MutexLock lock(m_mu);
-        sessions.swap(m_sessions);
-        m_slots.clear();
+    std::vector<std::shared_ptr<ClientSession>> sessions;
+    m_sessions.for_each([&](uint64_t, const auto& s) { sessions.push_back(s); });
+    for (auto& s : sessions) {
+        (void)m_sessions.erase(s->handle());
+        (void)s->dev().close_session(s->id());
     }
-    for (auto& [h, s] : sessions) (void)s->dev().close_session(s->id());
+    MutexLock lock(m_mu);
+    m_slots.clear();
 }
 
 std::vector<std::shared_ptr<const Slot>> Client::slots() const {
@@ -43,29 +44,25 @@ Result<std::shared_ptr<ClientSession>> Client::open_session(uint64_t slot_id, bo
     SR_ASSIGN_OR_RETURN(auto s, slot(slot_id));
     SR_ASSIGN_OR_RETURN(hsm::SessionId id,
                         s->dev().open_session(s->device->app, s->partition, read_write));
-    MutexLock lock(m_mu);
-    const uint64_t handle = m_next_handle++;
+    uint64_t handle = 0;
+    {
+        MutexLock lock(m_mu);
+        handle = m_next_handle++;
+    }
     auto session = std::make_shared<ClientSession>(handle, std::move(s), id, read_write);
-    m_sessions.emplace(handle, session);
+    (void)m_sessions.insert(handle, session);  // handles are never reused
     return session;
 }
 
 Result<std::shared_ptr<ClientSession>> Client::session(uint64_t handle) const {
-    MutexLock lock(m_mu);
-    auto it = m_sessions.find(handle);
-    if (it == m_sessions.end()) return error(Err::SessionHandleInvalid);
-    return it->second;
+    auto s = m_sessions.find(handle);
+    if (!s) return error(Err::SessionHandleInvalid);
+    return s;
 }
 
 Status Client::close_session(uint64_t handle) {
-    std::shared_ptr<ClientSession> s;
-    {
-        MutexLock lock(m_mu);
-        auto it = m_sessions.find(handle);
-        if (it == m_sessions.end()) return error(Err::SessionHandleInvalid);
-        s = std::move(it->second);
-        m_sessions.erase(it);
-    }
+    std::shared_ptr<ClientSession> s = m_sessions.erase(handle);
+    if (!s) return error(Err::SessionHandleInvalid);
     Status st = s->dev().close_session(s->id());
     // The engine may already have closed it (partition re-initialized): the handle is gone
     // either way.
@@ -73,15 +70,20 @@ Status Client::close_session(uint64_t handle) {
     return st;
 }
 
+namespace {
+
+bool same_token(const Slot& a, const Slot& b) {
+    return a.device == b.device && a.partition == b.partition;
+}
+
+}  // namespace
+
 Status Client::close_all_sessions(uint64_t slot_id) {
     SR_ASSIGN_OR_RETURN(auto target, slot(slot_id));
     std::vector<uint64_t> handles;
-    {
-        MutexLock lock(m_mu);
-        for (const auto& [h, s] : m_sessions)
-            if (s->slot().device == target->device && s->slot().partition == target->partition)
-                handles.push_back(h);
-    }
+    m_sessions.for_each([&](uint64_t h, const auto& s) {
+        if (same_token(s->slot(), *target)) handles.push_back(h);
+    });
     for (uint64_t h : handles) {
         Status st = close_session(h);
         if (!st && st.code() != Err::SessionHandleInvalid) return st;
@@ -91,15 +93,17 @@ Status Client::close_all_sessions(uint64_t slot_id) {
 
 Client::SessionCounts Client::session_counts(uint64_t slot_id) const {
     SessionCounts out;
-    MutexLock lock(m_mu);
-    if (slot_id >= m_slots.size()) return out;
-    const auto& target = m_slots[slot_id];
-    for (const auto& [h, s] : m_sessions) {
-        if (s->slot().device != target->device || s->slot().partition != target->partition)
-            continue;
+    std::shared_ptr<const Slot> target;
+    {
+        MutexLock lock(m_mu);
+        if (slot_id >= m_slots.size()) return out;
+        target = m_slots[slot_id];
+    }
+    m_sessions.for_each([&](uint64_t, const auto& s) {
+        if (!same_token(s->slot(), *target)) return;
         ++out.all;
         if (s->read_write()) ++out.read_write;
-    }
+    });
     return out;
 }
 

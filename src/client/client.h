@@ -1,7 +1,8 @@
 // Client core: the slot table of this host and the sessions an application holds on its slots.
-// Both faces (libstrongroom.so, srcm) are thin over it. Thread-safe: the tables are under one
-// short-held lock; each session has its own lock that callers hold for one call on it
-// (PKCS#11 sessions are serial), so calls on different sessions run in parallel.
+// Both faces (libstrongroom.so, srcm) are thin over it. Thread-safe: the slot table is under one
+// short-held lock, the session table is sharded (a lookup takes no client-wide lock); each
+// session has its own lock that callers hold for one call on it (PKCS#11 sessions are serial),
+// so calls on different sessions run in parallel.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include "common/env.h"
 #include "common/mutex.h"
 #include "common/secret.h"
+#include "common/sharded_index.h"
 
 namespace sr::client {
 
@@ -94,8 +96,9 @@ private:
 
     mutable Mutex m_mu;
     std::vector<std::shared_ptr<const Slot>> m_slots SR_GUARDED_BY(m_mu);
-    std::map<uint64_t, std::shared_ptr<ClientSession>> m_sessions SR_GUARDED_BY(m_mu);
     uint64_t m_next_handle SR_GUARDED_BY(m_mu) = 1;
+    // Looked up on every session call, by every thread.
+    ShardedIndex<std::shared_ptr<ClientSession>> m_sessions;
 };
 
 }  // namespace sr::client

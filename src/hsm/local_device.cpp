@@ -83,6 +83,7 @@ Status LocalDevice::detach(AppId app) {
         for (auto it = m_sessions.begin(); it != m_sessions.end();) {
             if (it->second->app() == app) {
                 closing.push_back(it->second);
+                (void)m_session_index.erase(it->first);
                 it = m_sessions.erase(it);
             } else {
                 ++it;
@@ -118,7 +119,9 @@ Result<SessionId> LocalDevice::open_session(AppId app, PartitionId partition, bo
         (login->second == Role::HsmSo || login->second == Role::PartitionSo))
         return error(Err::SessionReadWriteSoExists, "the SO is logged in on this slot");
     SessionId id = m_next_session++;
-    m_sessions.emplace(id, std::make_shared<Session>(id, app, partition, read_write));
+    auto session = std::make_shared<Session>(id, app, partition, read_write);
+    (void)m_session_index.insert(id, session);  // ids are never reused
+    m_sessions.emplace(id, std::move(session));
     return id;
 }
 
@@ -130,6 +133,7 @@ Status LocalDevice::close_session(SessionId s) {
         if (it == m_sessions.end()) return error(Err::SessionHandleInvalid);
         session = it->second;
         m_sessions.erase(it);
+        (void)m_session_index.erase(s);
         bool last = true;
         for (const auto& [id, other] : m_sessions)
             if (other->app() == session->app() && other->partition() == session->partition())
@@ -170,10 +174,9 @@ Result<SessionInfo> LocalDevice::session_info(SessionId s) {
 }
 
 Result<std::shared_ptr<Session>> LocalDevice::find_session(SessionId s) {
-    MutexLock lock(m_mu);
-    auto it = m_sessions.find(s);
-    if (it == m_sessions.end()) return error(Err::SessionHandleInvalid);
-    return it->second;
+    auto session = m_session_index.find(s);
+    if (!session) return error(Err::SessionHandleInvalid);
+    return session;
 }
 
 std::optional<Role> LocalDevice::login_of(AppId app, PartitionId p) {
@@ -231,6 +234,7 @@ void LocalDevice::reset_partition_state(std::optional<PartitionId> p, bool admin
                          : it->second->partition() != kAdminPartition;
             if (hit) {
                 closing.push_back(it->second);
+                (void)m_session_index.erase(it->first);
                 it = m_sessions.erase(it);
             } else {
                 ++it;

@@ -13,6 +13,7 @@
 
 #include "common/env.h"
 #include "common/mutex.h"
+#include "common/sharded_index.h"
 #include "hsm/device.h"
 #include "hsm/device_folder.h"
 #include "hsm/partition_runtime.h"
@@ -211,6 +212,9 @@ private:
     uint64_t m_next_session SR_GUARDED_BY(m_mu) = 1;
     std::map<AppId, AppState> m_apps SR_GUARDED_BY(m_mu);
     std::map<SessionId, std::shared_ptr<Session>> m_sessions SR_GUARDED_BY(m_mu);
+    // The same sessions for find_session, which takes no device-wide lock (it runs on every
+    // call); changed only under m_mu, together with m_sessions.
+    ShardedIndex<std::shared_ptr<Session>> m_session_index;
 
     std::atomic<uint64_t> m_next_session_object{kSessionHandleBase};
 
