@@ -131,11 +131,46 @@ std::vector<std::string> Arguments::list(std::string_view option) const {
 Grammar::Grammar(std::vector<CommandSpec> commands) : m_commands(std::move(commands)) {}
 
 const CommandSpec* Grammar::find(std::string_view noun, std::string_view verb) const {
-    for (const CommandSpec& c : m_commands)
-        if (matches(noun, c.noun, c.noun_short) &&
-            (c.verb.empty() ? verb.empty() : matches(verb, c.verb, c.verb_short)))
-            return &c;
-    return nullptr;
+    std::vector<Token> words{{std::string(noun), false}};
+    size_t start = 0;
+    while (start < verb.size()) {
+        size_t end = verb.find(' ', start);
+        if (end == std::string_view::npos) end = verb.size();
+        words.push_back({std::string(verb.substr(start, end - start)), false});
+        start = end + 1;
+    }
+    auto [c, used] = match(words);
+    return used == words.size() ? c : nullptr;
+}
+
+std::pair<const CommandSpec*, size_t> Grammar::match(std::span<const Token> words) const {
+    const CommandSpec* best = nullptr;
+    size_t best_used = 0;
+    if (words.empty() || words[0].quoted) return {nullptr, 0};
+    for (const CommandSpec& c : m_commands) {
+        if (!matches(words[0].text, c.noun, c.noun_short)) continue;
+        // The verb's words, one by one; a one-word verb may use its short form.
+        size_t used = 1;
+        bool ok = true;
+        if (!c.verb.empty()) {
+            size_t start = 0;
+            const bool single = c.verb.find(' ') == std::string::npos;
+            while (ok && start < c.verb.size()) {
+                size_t end = c.verb.find(' ', start);
+                if (end == std::string::npos) end = c.verb.size();
+                const std::string part = c.verb.substr(start, end - start);
+                ok = used < words.size() && !words[used].quoted &&
+                     matches(words[used].text, part, single ? c.verb_short : std::string());
+                ++used;
+                start = end + 1;
+            }
+        }
+        if (ok && used > best_used) {
+            best = &c;
+            best_used = used;
+        }
+    }
+    return {best, best_used};
 }
 
 const std::string* Grammar::canonical_noun(std::string_view word) const {
@@ -148,12 +183,8 @@ Result<ParsedLine> Grammar::parse_help(std::span<const Token> words) const {
     ParsedLine p;
     p.kind = ParsedLine::Kind::Help;
     if (words.empty()) return p;
-    if (words.size() >= 2)
-        if (const CommandSpec* c = find(words[0].text, words[1].text)) {
-            p.command = c;
-            return p;
-        }
-    if (const CommandSpec* c = find(words[0].text, "")) {
+    auto [c, used] = match(words);
+    if (c && (used > 1 || c->verb.empty())) {
         p.command = c;
         return p;
     }
@@ -177,11 +208,8 @@ Result<ParsedLine> Grammar::parse(std::string_view line) const {
         return parse_help(all.first(static_cast<size_t>(first_help - words.begin())));
     }
 
-    const CommandSpec* c = nullptr;
-    size_t consumed = 1;
-    if (words.size() >= 2 && !is_option_word(words[1])) c = find(words[0].text, words[1].text);
-    if (c) consumed = 2;
-    else c = find(words[0].text, "");
+    auto [c, consumed] = match(all);
+    if (c && consumed == 1 && !c->verb.empty()) c = nullptr;
     if (!c) {
         if (const std::string* noun = canonical_noun(words[0].text)) {
             const std::string verb = words.size() >= 2 ? words[1].text : std::string();
@@ -205,6 +233,11 @@ Status Grammar::parse_options(const CommandSpec& c, std::span<const Token> words
     size_t i = 0;
     while (i < words.size()) {
         const Token& w = words[i];
+        if (c.any_options) {
+            args.set(lower(w.text), "");
+            ++i;
+            continue;
+        }
         if (!is_option_word(w))
             return usage_error(c, "'" + w.text + "' is not an option of '" + c.name() +
                                       "' (options start with '-')");
@@ -229,7 +262,7 @@ Status Grammar::parse_options(const CommandSpec& c, std::span<const Token> words
         args.set(o->name, std::move(value));
     }
     for (const OptionSpec& o : c.options)
-        if (o.required && o.kind != ValueKind::Secret && !args.has(o.name))
+        if (!c.any_options && o.required && o.kind != ValueKind::Secret && !args.has(o.name))
             return usage_error(c, "option -" + o.name + " is required");
     return {};
 }

@@ -45,11 +45,14 @@ struct OptionSpec {
 struct CommandSpec {
     std::string noun;        // lower case: "partition"
     std::string noun_short;  // published short form or empty: "par"
-    std::string verb;        // lower case, empty for a one-word command: "changepolicy"
+    std::string verb;        // lower case, may be several words ("archive backup"); empty for a
+                             // one-word command
     std::string verb_short;  // "changepo"
     std::string summary;     // one line, no final full stop
     std::string description; // paragraphs for `help`
     std::vector<OptionSpec> options;
+    // Take any option without checking it (commands that only answer "not available").
+    bool any_options = false;
 
     std::string name() const { return verb.empty() ? noun : noun + " " + verb; }
 };
@@ -87,6 +90,7 @@ public:
     // option or a missing required option.
     Result<ParsedLine> parse(std::string_view line) const;
 
+    // `verb` may be several words separated by single blanks.
     const CommandSpec* find(std::string_view noun, std::string_view verb) const;
     std::span<const CommandSpec> commands() const { return m_commands; }
 
@@ -101,6 +105,8 @@ public:
 
 private:
     const std::string* canonical_noun(std::string_view word) const;
+    // The command named by the leading words (longest verb first) and how many words it took.
+    std::pair<const CommandSpec*, size_t> match(std::span<const Token> words) const;
     Result<ParsedLine> parse_help(std::span<const Token> words) const;
     static Status parse_options(const CommandSpec& c, std::span<const Token> words,
                                 Arguments& args);

@@ -1,0 +1,15 @@
+// The srcm command table: every group, in `help` order.
+#include "cm/commands.h"
+
+namespace sr::cm {
+
+Commands all_commands() {
+    Commands all;
+    for (Commands (*group)() : {slot_commands, unavailable_commands}) {
+        Commands g = group();
+        for (auto& c : g) all.push_back(std::move(c));
+    }
+    return all;
+}
+
+}  // namespace sr::cm

@@ -1,0 +1,20 @@
+// The command groups of srcm, one file each. The shell's table is their concatenation, in this
+// order (which is also the order of `help`).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "cm/command.h"
+
+namespace sr::cm {
+
+using Commands = std::vector<std::unique_ptr<Command>>;
+
+Commands slot_commands();         // slot list, slot set
+Commands unavailable_commands();  // groups of later versions: partition archive, hagroup, ...
+
+// Every command, in table order.
+Commands all_commands();
+
+}  // namespace sr::cm
