@@ -4,6 +4,7 @@
 // policies). A container number is the partition's id on its device: a partition slot names
 // only its own partition; the admin slot names any partition of its device.
 #include <map>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -149,6 +150,28 @@ Status get_hsm_policy_setting(CK_SLOT_ID slot_id, CK_ULONG id, CK_ULONG_PTR valu
     return out_policy_setting(set, id, value);
 }
 
+// Capabilities are the ceilings of the policy tables (luna-reference §3.1) for the device's
+// firmware: fixed at manufacture, the same for every partition of a device.
+std::vector<hsm::PolicyValue> capabilities(std::span<const hsm::PolicyDef> table,
+                                           const hsm::FirmwareVersion& fw) {
+    std::vector<hsm::PolicyValue> out;
+    for (const auto& def : table)
+        if (hsm::applies_to(def, fw)) out.push_back({def.id, def.capability});
+    return out;
+}
+
+Result<std::vector<hsm::PolicyValue>> container_capabilities(CK_SLOT_ID slot_id,
+                                                             CK_ULONG container) {
+    SR_ASSIGN_OR_RETURN(auto slot, slot_of(slot_id));
+    SR_TRY(container_partition(*slot, container).status());
+    return capabilities(hsm::partition_policies(), slot->device->info.firmware);
+}
+
+Result<std::vector<hsm::PolicyValue>> hsm_capabilities(CK_SLOT_ID slot_id) {
+    SR_ASSIGN_OR_RETURN(auto slot, slot_of(slot_id));
+    return capabilities(hsm::hsm_policies(), slot->device->info.firmware);
+}
+
 Status get_container_number(CK_SLOT_ID slot_id, CK_ULONG_PTR out) {
     SR_ASSIGN_OR_RETURN(auto slot, slot_of(slot_id));
     SR_TRY(need(out));
@@ -223,4 +246,36 @@ SR_P11_EXPORT CK_RV CA_SetDestructiveHSMPolicies(CK_SESSION_HANDLE session, CK_U
                                                  CK_ULONG_PTR ids, CK_ULONG_PTR values) {
     return guard("CA_SetDestructiveHSMPolicies",
                  [&] { return set_hsm_policies(session, count, ids, values, true); });
+}
+
+SR_P11_EXPORT CK_RV CA_GetContainerCapabilitySet(CK_SLOT_ID slot, CK_ULONG container,
+                                                 CK_ULONG_PTR ids, CK_ULONG_PTR id_count,
+                                                 CK_ULONG_PTR values, CK_ULONG_PTR value_count) {
+    return guard("CA_GetContainerCapabilitySet", [&]() -> Status {
+        SR_ASSIGN_OR_RETURN(auto set, container_capabilities(slot, container));
+        return out_policy_set(set, ids, id_count, values, value_count);
+    });
+}
+
+SR_P11_EXPORT CK_RV CA_GetContainerCapabilitySetting(CK_SLOT_ID slot, CK_ULONG container,
+                                                     CK_ULONG id, CK_ULONG_PTR value) {
+    return guard("CA_GetContainerCapabilitySetting", [&]() -> Status {
+        SR_ASSIGN_OR_RETURN(auto set, container_capabilities(slot, container));
+        return out_policy_setting(set, id, value);
+    });
+}
+
+SR_P11_EXPORT CK_RV CA_GetHSMCapabilitySet(CK_SLOT_ID slot, CK_ULONG_PTR ids, CK_ULONG_PTR id_count,
+                                           CK_ULONG_PTR values, CK_ULONG_PTR value_count) {
+    return guard("CA_GetHSMCapabilitySet", [&]() -> Status {
+        SR_ASSIGN_OR_RETURN(auto set, hsm_capabilities(slot));
+        return out_policy_set(set, ids, id_count, values, value_count);
+    });
+}
+
+SR_P11_EXPORT CK_RV CA_GetHSMCapabilitySetting(CK_SLOT_ID slot, CK_ULONG id, CK_ULONG_PTR value) {
+    return guard("CA_GetHSMCapabilitySetting", [&]() -> Status {
+        SR_ASSIGN_OR_RETURN(auto set, hsm_capabilities(slot));
+        return out_policy_setting(set, id, value);
+    });
 }

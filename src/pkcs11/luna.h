@@ -146,6 +146,17 @@ SR_LUNA_FN(CK_RV, CA_GetContainerPolicySet,
             CK_ULONG_PTR pulValues, CK_ULONG_PTR pulValueCount));
 SR_LUNA_FN(CK_RV, CA_GetContainerPolicySetting,
            (CK_SLOT_ID slotId, CK_ULONG ulContainer, CK_ULONG ulPolicyId, CK_ULONG_PTR pulValue));
+SR_LUNA_FN(CK_RV, CA_GetContainerCapabilitySet,
+           (CK_SLOT_ID slotId, CK_ULONG ulContainer, CK_ULONG_PTR pulIds, CK_ULONG_PTR pulIdCount,
+            CK_ULONG_PTR pulValues, CK_ULONG_PTR pulValueCount));
+SR_LUNA_FN(CK_RV, CA_GetContainerCapabilitySetting,
+           (CK_SLOT_ID slotId, CK_ULONG ulContainer, CK_ULONG ulCapabilityId,
+            CK_ULONG_PTR pulValue));
+SR_LUNA_FN(CK_RV, CA_GetHSMCapabilitySet,
+           (CK_SLOT_ID slotId, CK_ULONG_PTR pulIds, CK_ULONG_PTR pulIdCount, CK_ULONG_PTR pulValues,
+            CK_ULONG_PTR pulValueCount));
+SR_LUNA_FN(CK_RV, CA_GetHSMCapabilitySetting,
+           (CK_SLOT_ID slotId, CK_ULONG ulCapabilityId, CK_ULONG_PTR pulValue));
 SR_LUNA_FN(CK_RV, CA_GetHSMPolicySet,
            (CK_SLOT_ID slotId, CK_ULONG_PTR pulIds, CK_ULONG_PTR pulIdCount, CK_ULONG_PTR pulValues,
             CK_ULONG_PTR pulValueCount));

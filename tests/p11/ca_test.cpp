@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <map>
 #include <string>
@@ -570,6 +571,56 @@ TEST_F(CaPolicy, HsmPoliciesAreChangedByTheHsmSoAndDestructiveOnesNeedTheirOwnCa
     ASSERT_EQ(CA(CA_GetHSMPolicySetting)(admin, 7, &v), CKR_OK);
     EXPECT_EQ(v, 1u);
     EXPECT_EQ(CA(CA_GetHSMPolicySetting)(admin, 7, nullptr), CKR_ARGUMENTS_BAD);
+}
+
+TEST_F(CaPolicy, EveryPolicyIsWithinItsCapability) {
+    const CK_SLOT_ID slot = token_slot();
+    const CK_SLOT_ID admin = slot_labelled("hsm");
+    CK_ULONG c = 0;
+    ASSERT_EQ(CA(SR_GetContainerNumber)(slot, &c), CKR_OK);
+    auto read = [](auto get, CK_ULONG& n, std::vector<CK_ULONG>& ids, std::vector<CK_ULONG>& vals) {
+        CK_ULONG m = 0;
+        ASSERT_EQ(get(nullptr, &n, nullptr, &m), CKR_OK);
+        ids.resize(n);
+        vals.resize(m);
+        ASSERT_EQ(get(ids.data(), &n, vals.data(), &m), CKR_OK);
+    };
+    struct Level {
+        std::function<CK_RV(CK_ULONG_PTR, CK_ULONG_PTR, CK_ULONG_PTR, CK_ULONG_PTR)> caps, pols;
+    };
+    const Level levels[] = {
+        {[&](auto a, auto b, auto d, auto e) {
+             return CA(CA_GetContainerCapabilitySet)(slot, c, a, b, d, e);
+         },
+         [&](auto a, auto b, auto d, auto e) {
+             return CA(CA_GetContainerPolicySet)(slot, c, a, b, d, e);
+         }},
+        {[&](auto a, auto b, auto d, auto e) {
+             return CA(CA_GetHSMCapabilitySet)(admin, a, b, d, e);
+         },
+         [&](auto a, auto b, auto d, auto e) { return CA(CA_GetHSMPolicySet)(admin, a, b, d, e); }},
+    };
+    for (const Level& level : levels) {
+        CK_ULONG nc = 0, np = 0;
+        std::vector<CK_ULONG> cap_ids, cap_values, pol_ids, pol_values;
+        ASSERT_NO_FATAL_FAILURE(read(level.caps, nc, cap_ids, cap_values));
+        ASSERT_NO_FATAL_FAILURE(read(level.pols, np, pol_ids, pol_values));
+        std::map<CK_ULONG, CK_ULONG> caps;
+        for (CK_ULONG i = 0; i < nc; ++i) caps[cap_ids[i]] = cap_values[i];
+        ASSERT_GT(np, 0u);
+        for (CK_ULONG i = 0; i < np; ++i) {
+            ASSERT_TRUE(caps.count(pol_ids[i])) << "policy " << pol_ids[i] << " has no capability";
+            EXPECT_LE(pol_values[i], caps[pol_ids[i]]) << "policy " << pol_ids[i];
+        }
+    }
+    CK_ULONG v = 0;
+    ASSERT_EQ(CA(CA_GetContainerCapabilitySetting)(slot, c, 0, &v), CKR_OK);
+    EXPECT_EQ(v, 1u);
+    ASSERT_EQ(CA(CA_GetHSMCapabilitySetting)(admin, 7, &v), CKR_OK);
+    EXPECT_EQ(v, 1u);
+    EXPECT_EQ(CA(CA_GetContainerCapabilitySetting)(slot, c + 1, 0, &v),
+              CKR_CONTAINER_HANDLE_INVALID);
+    EXPECT_EQ(CA(CA_GetHSMCapabilitySetting)(admin, 7, nullptr), CKR_ARGUMENTS_BAD);
 }
 
 TEST_F(CaRoles, RoleStateCountsFailedLoginsAndInitRolePinMakesTheCryptoUser) {
