@@ -11,8 +11,13 @@ namespace sr::cm {
 
 using Commands = std::vector<std::unique_ptr<Command>>;
 
-Commands slot_commands();         // slot list, slot set
-Commands unavailable_commands();  // groups of later versions: partition archive, hagroup, ...
+Commands slot_commands();             // slot list, slot set
+Commands hsm_commands();              // hsm showinfo/init/login/logout/showpolicies/changepolicy
+Commands partition_admin_commands();  // partition create/delete/list (admin slot)
+Commands partition_commands();        // partition init/login/logout/contents/showinfo/...
+Commands clone_commands();            // partition clone, partition fill
+Commands role_commands();             // role list/login/logout/init/changepw/resetpw/...
+Commands unavailable_commands();      // groups of later versions: partition archive, hagroup, ...
 
 // Every command, in table order.
 Commands all_commands();

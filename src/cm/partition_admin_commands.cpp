@@ -1,0 +1,8 @@
+// Placeholder: this command group is being written; it registers no command yet.
+#include "cm/commands.h"
+
+namespace sr::cm {
+
+Commands partition_admin_commands() { return {}; }
+
+}  // namespace sr::cm
