@@ -354,6 +354,12 @@ TEST_F(CaClone, BadArgumentsAndGarbledMessagesAreRefusedAndWriteNothing) {
               CKR_ARGUMENTS_BAD);
     EXPECT_EQ(CA(CA_CloneAsTarget)(dst, nullptr, 0, junk, sizeof junk, 0, 0, CK_FALSE, nullptr),
               CKR_ARGUMENTS_BAD);
+    // A read-only target session cannot receive objects, even with the officer logged in.
+    CK_SESSION_HANDLE ro = 0;
+    ASSERT_EQ(
+        m_fl->C_OpenSession(slot_labelled(kTargetLabel), CKF_SERIAL_SESSION, nullptr, nullptr, &ro),
+        CKR_OK);
+    EXPECT_EQ(CA(CA_CloneObject)(ro, src, 0, aes, &c), CKR_SESSION_READ_ONLY);
     EXPECT_TRUE(objects(dst).empty());
 }
 
