@@ -1,59 +1,18 @@
 // srcm's shell over factory-made devices in a temporary home: golden output for the slot
 // commands, the result line of a failing command, scripts with -e semantics, JSON results.
-#include <gtest/gtest.h>
-#include <unistd.h>
-
-#include <filesystem>
 #include <sstream>
 
-#include "cm/shell.h"
-#include "hsm/factory.h"
 #include "nlohmann/json.hpp"
+#include "cm_fixture.h"
 
 namespace sr::cm {
 namespace {
 
-class ShellTest : public ::testing::Test {
+class ShellTest : public testing::CmTest {
 protected:
-    void SetUp() override {
-        const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_root = std::filesystem::temp_directory_path() /
-                 ("sr-cm-" + std::to_string(::getpid()) + "-" + info->name());
-        std::filesystem::remove_all(m_root);
-        m_home = m_root / "home";
-        std::filesystem::create_directories(m_home);
-    }
-    void TearDown() override { std::filesystem::remove_all(m_root); }
-
     void make(uint64_t serial, hsm::FirmwareVersion fw, std::vector<std::string> partitions) {
-        hsm::NewDeviceSpec spec;
-        spec.home = m_home;
-        spec.serial = serial;
-        spec.firmware = fw;
-        spec.hsm_label = "hsm" + std::to_string(serial);
-        spec.so_password = "so-password-1";
-        spec.partitions = std::move(partitions);
-        auto r = hsm::make_device(m_env, spec);
-        ASSERT_TRUE(r.is_ok()) << r.status().to_string();
+        CmTest::make(serial, fw, std::move(partitions));
     }
-
-    // Runs `script` (commands and prompt answers, one per line) and returns what was printed.
-    std::string run(const std::string& script, ShellOptions options = {}, int* exit = nullptr) {
-        auto client = client::Client::open(m_home);
-        EXPECT_TRUE(client.is_ok()) << client.status().to_string();
-        State state(std::move(*client));
-        std::istringstream in(script);
-        std::ostringstream out;
-        auto console = stream_console(in, out);
-        Shell shell(state, *console, options);
-        const int status = shell.run(false);
-        if (exit) *exit = status;
-        return out.str();
-    }
-
-    PosixEnv m_env;
-    std::filesystem::path m_root;
-    std::filesystem::path m_home;
 };
 
 TEST_F(ShellTest, SlotListPrintsLunaBlocksForAdminAndPartitionSlots) {
