@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/env.h"
@@ -44,8 +45,9 @@ public:
     // OperationNotAllowed for HSM policy 7 off or a firmware direction the source refuses.
     Result<CloneSourceResult> clone_source(SessionId source_session, ByteView hello,
                                            std::span<const ObjectHandle> objects);
-    // Step 3 (the hello's session). The hello is consumed whatever the outcome. Nothing is
-    // written unless every object authenticates; then each object lands in its own transaction.
+    // Step 3 (the hello's session, read-write). The hello is consumed whatever the outcome.
+    // Nothing is written unless every object authenticates; then the batch is imported through
+    // LocalDevice::import_objects (one transaction; each object whole or absent).
     Result<CloneTargetResult> clone_target(SessionId target_session, ByteView sealed);
 
     // Bound on outstanding hellos; the oldest is dropped beyond it.
@@ -61,6 +63,8 @@ private:
     Status check_peer(const Context& self, const clone::Endpoint& peer, ByteView signed_bytes,
                       ByteView signature);
     Result<std::unique_ptr<Pending>> take_pending(const clone::SessionTag& tag, SessionId s);
+    // verify_certificate against m_root, remembering successes for the chain's validity window.
+    Status verify_peer_certificate(const crypto::Certificate& cert);
 
     Env& m_env;
     LocalDevice& m_device;
@@ -71,6 +75,10 @@ private:
     Mutex m_mu;
     std::map<clone::SessionTag, std::unique_ptr<Pending>> m_pending SR_GUARDED_BY(m_mu);
     uint64_t m_pending_counter SR_GUARDED_BY(m_mu) = 0;
+    // Peer certificates (by SHA-256 of the DER) that chained to m_root: valid from, until.
+    static constexpr size_t kMaxTrustedPeers = 256;
+    std::map<std::string, std::pair<crypto::TimePoint, crypto::TimePoint>> m_trusted_peers
+        SR_GUARDED_BY(m_mu);
 };
 
 }  // namespace sr::hsm

@@ -696,6 +696,8 @@ TEST(CloneProtocol, OtherVersionsAndTypesAreRefusedByName) {
 
 // ---- Target refusals and batched import (issue 4)
 
+#include "common/fault_env.h"
+
 namespace sr::hsm {
 namespace {
 
@@ -770,7 +772,9 @@ void make_light_objects(Side& s, LightObjects& o) {
     ASSERT_TRUE(data_h.is_ok()) << data_h.status().to_string();
     o.data = *data_h;
     AttributeSet ec_pub = public_template("ec");
-    ec_pub.set_bytes(attr::kEcParams, *crypto::curve_params_der("P-256"));
+    auto p256 = crypto::curve_params_der("P-256");
+    ASSERT_TRUE(p256.is_ok()) << p256.status().to_string();
+    ec_pub.set_bytes(attr::kEcParams, *p256);
     auto ec = s.dev->generate_key_pair(s.co, {mech::kEcKeyPairGen, NoParams{}}, std::move(ec_pub),
                                        private_template("ec"));
     ASSERT_TRUE(ec.is_ok()) << ec.status().to_string();
@@ -915,6 +919,36 @@ TEST_F(CloneTest, BatchImportGivesEveryObjectItsOwnOutcomeInOrder) {
     EXPECT_EQ(std::unique(handles.begin(), handles.end()), handles.end());
     EXPECT_EQ(handles.size(), 30u);  // 0..29 without 7, plus 37 (its first twin was refused)
     EXPECT_EQ(object_count(dst), 30u);
+}
+
+TEST_F(CloneTest, RememberedPeerCertificateIsRefusedOnceItHasExpired) {
+    Side src = make_side("7.8.4", 111111, "domain-alpha");
+    Side dst = make_side("7.8.4", 222222, "domain-alpha");
+    LightObjects o;
+    ASSERT_NO_FATAL_FAILURE(make_light_objects(src, o));
+    // The source runs on a clock the test controls.
+    const fs::path folder = src.dev->folder();
+    const PartitionId partition = src.partition;
+    src.dev.reset();
+    FaultInjectionEnv clock(m_env);
+    auto reopened = LocalDevice::open(clock, folder);
+    SR_ASSERT_OK(reopened);
+    src.dev = std::move(*reopened);
+    AppId a = *src.dev->attach();
+    src.co = *src.dev->open_session(a, partition, true);
+    SR_ASSERT_OK(src.dev->login(src.co, Role::CryptoOfficer, kCoPw).status());
+    const auto handles = o.all();
+    auto first = run_clone(src, dst, handles);  // the target's certificate is now remembered
+    SR_ASSERT_OK(first);
+    EXPECT_EQ(first->imported.size(), handles.size());
+
+    auto cert = crypto::Certificate::from_der(dst.dev->info()->identity_certificate_der);
+    SR_ASSERT_OK(cert);
+    clock.freeze_clock(cert->not_after() + std::chrono::hours(24));
+    auto hello = dst.dev->clone_hello(dst.co);
+    SR_ASSERT_OK(hello);
+    auto late = src.dev->clone_source(src.co, *hello, handles);
+    EXPECT_EQ(late.code(), Err::CertificateInvalid) << late.status().to_string();
 }
 
 }  // namespace
