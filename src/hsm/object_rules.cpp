@@ -6,7 +6,9 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include "crypto/mechanism.h"
 
@@ -48,6 +50,33 @@ bool key_type_fits_class(uint64_t object_class, uint64_t key_type) noexcept {
     };
     if (object_class == cls::kSecretKey) return in(kSymmetric);
     return in(kAsymmetric);
+}
+
+// The table's rows by attribute type, in table order, and the classes for which the type is
+// key material: per-attribute questions (asked for every attribute of every object read or
+// stored) answer in constant time instead of scanning the whole table.
+struct TypeRows {
+    std::vector<const AttrRule*> rows;
+    uint8_t secret_classes = 0;
+};
+
+const std::unordered_map<AttrType, TypeRows>& rules_by_type() {
+    static const std::unordered_map<AttrType, TypeRows> index = [] {
+        std::unordered_map<AttrType, TypeRows> out;
+        for (const AttrRule& r : attribute_rules()) {
+            TypeRows& t = out[r.type];
+            t.rows.push_back(&r);
+            if (r.flags & rule::kSecret) t.secret_classes |= r.classes;
+        }
+        return out;
+    }();
+    return index;
+}
+
+const TypeRows* rows_of(AttrType t) {
+    const auto& index = rules_by_type();
+    auto it = index.find(t);
+    return it == index.end() ? nullptr : &it->second;
 }
 
 bool row_applies(const AttrRule& r, uint64_t object_class,
@@ -329,17 +358,17 @@ std::string_view origin_name(Origin o) noexcept {
     return "?";
 }
 
-const AttrRule* find_attribute_rule(AttrType t) noexcept {
-    for (const AttrRule& r : attribute_rules()) {
-        if (r.type == t) return &r;
-    }
-    return nullptr;
+const AttrRule* find_attribute_rule(AttrType t) {
+    const TypeRows* rows = rows_of(t);
+    return rows == nullptr ? nullptr : rows->rows.front();
 }
 
 const AttrRule* find_attribute_rule(uint64_t object_class, std::optional<uint64_t> key_type,
-                                    AttrType t) noexcept {
-    for (const AttrRule& r : attribute_rules()) {
-        if (r.type == t && row_applies(r, object_class, key_type)) return &r;
+                                    AttrType t) {
+    const TypeRows* rows = rows_of(t);
+    if (rows == nullptr) return nullptr;
+    for (const AttrRule* r : rows->rows) {
+        if (row_applies(*r, object_class, key_type)) return r;
     }
     return nullptr;
 }
@@ -351,12 +380,9 @@ std::string attribute_name(AttrType t) {
     return buf;
 }
 
-bool is_secret_attribute(uint64_t object_class, AttrType t) noexcept {
-    const uint8_t bit = class_bit(object_class);
-    for (const AttrRule& r : attribute_rules()) {
-        if (r.type == t && (r.classes & bit) && (r.flags & rule::kSecret)) return true;
-    }
-    return false;
+bool is_secret_attribute(uint64_t object_class, AttrType t) {
+    const TypeRows* rows = rows_of(t);
+    return rows != nullptr && (rows->secret_classes & class_bit(object_class)) != 0;
 }
 
 void classify_secrets(AttributeSet& attrs) {

@@ -83,16 +83,17 @@ struct AttrRule {
 
 std::span<const AttrRule> attribute_rules() noexcept;
 // The first row of the type (any scope); for names and kinds.
-const AttrRule* find_attribute_rule(AttrType t) noexcept;
+const AttrRule* find_attribute_rule(AttrType t);
 // The row that applies to an object of this class and key type (key_type ignored for
 // non-key classes), or nullptr when the object cannot have the attribute.
 const AttrRule* find_attribute_rule(uint64_t object_class, std::optional<uint64_t> key_type,
-                                    AttrType t) noexcept;
+                                    AttrType t);
 // "CKA_LABEL", or "CKA_0x..." for unknown types.
 std::string attribute_name(AttrType t);
 
 // Whether the attribute of an object of this class is key material (sealed at rest).
-bool is_secret_attribute(uint64_t object_class, AttrType t) noexcept;
+// Constant time (an index built on first use; these may throw bad_alloc then).
+bool is_secret_attribute(uint64_t object_class, AttrType t);
 // Moves every secret-classified plain value of `attrs` (by its CKA_CLASS) to the secret map.
 void classify_secrets(AttributeSet& attrs);
 
