@@ -177,6 +177,19 @@ bool is_symmetric(KeyType t) noexcept {
 }
 
 namespace {
+// Empty when the key has no public point (OpenSSL's error queue is left clean).
+Bytes read_ec_point(EVP_PKEY* pkey) {
+    Bytes point(2 * 66 + 1);  // the widest uncompressed point of our curves (P-521)
+    size_t len = 0;
+    if (EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                        point.size(), &len) != 1) {
+        ERR_clear_error();
+        return {};
+    }
+    point.resize(len);
+    return point;
+}
+
 size_t pkey_bits(KeyType type, EVP_PKEY* pkey) {
     if (!pkey) return 0;
     if (type == KeyType::Ec || type == KeyType::EcEdwards) {
@@ -188,24 +201,29 @@ size_t pkey_bits(KeyType type, EVP_PKEY* pkey) {
 }
 }  // namespace
 
-Key::Key(KeyType type, KeyPart part, SecretBytes value, PkeyPtr pkey)
-    : m_type(type), m_part(part), m_value(std::move(value)), m_pkey(std::move(pkey)) {
+Key::Key(KeyType type, KeyPart part, SecretBytes value, PkeyPtr pkey, Bytes ec_point)
+    : m_type(type),
+      m_part(part),
+      m_value(std::move(value)),
+      m_pkey(std::move(pkey)),
+      m_ec_point(std::move(ec_point)) {
     m_bits = m_pkey ? pkey_bits(m_type, m_pkey.get()) : m_value.size() * 8;
+    if (m_type == KeyType::Ec && m_pkey && m_ec_point.empty()) m_ec_point = read_ec_point(m_pkey.get());
 }
 
 Key Key::secret(KeyType type, SecretBytes value) {
     return Key(type, KeyPart::Secret, std::move(value), nullptr);
 }
-Key Key::public_key(KeyType type, PkeyPtr pkey) {
-    return Key(type, KeyPart::Public, {}, std::move(pkey));
+Key Key::public_key(KeyType type, PkeyPtr pkey, Bytes ec_point) {
+    return Key(type, KeyPart::Public, {}, std::move(pkey), std::move(ec_point));
 }
-Key Key::private_key(KeyType type, PkeyPtr pkey) {
-    return Key(type, KeyPart::Private, {}, std::move(pkey));
+Key Key::private_key(KeyType type, PkeyPtr pkey, Bytes ec_point) {
+    return Key(type, KeyPart::Private, {}, std::move(pkey), std::move(ec_point));
 }
 
 Key Key::clone() const {
     if (m_pkey) EVP_PKEY_up_ref(m_pkey.get());
-    return Key(m_type, m_part, m_value.clone(), PkeyPtr(m_pkey.get()));
+    return Key(m_type, m_part, m_value.clone(), PkeyPtr(m_pkey.get()), m_ec_point);
 }
 
 namespace {
@@ -228,20 +246,19 @@ namespace {
 // An EC public key sharing the private key's group by duplication: the generic export/import
 // below rebuilds the group from its name (the largest cost of an EC key-pair generation after
 // the generation itself). nullopt when OpenSSL refuses, and the generic path then runs.
+// The point is the one the private key read at construction: the public key is set from it and
+// keeps it, so neither key reads it from OpenSSL again.
 std::optional<Key> ec_public_of(const Key& private_key) {
     EVP_PKEY* priv = private_key.pkey();
+    const Bytes& point = private_key.ec_point();
     PkeyPtr pub(EVP_PKEY_new());
-    Bytes point(2 * 66 + 1);  // the widest uncompressed point of our curves (P-521)
-    size_t len = 0;
-    if (!pub || EVP_PKEY_copy_parameters(pub.get(), priv) != 1 ||
-        EVP_PKEY_get_octet_string_param(priv, OSSL_PKEY_PARAM_PUB_KEY, point.data(),
-                                        point.size(), &len) != 1 ||
+    if (point.empty() || !pub || EVP_PKEY_copy_parameters(pub.get(), priv) != 1 ||
         EVP_PKEY_set_octet_string_param(pub.get(), OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY,
-                                        point.data(), len) != 1) {
+                                        point.data(), point.size()) != 1) {
         ERR_clear_error();
         return std::nullopt;
     }
-    return Key::public_key(KeyType::Ec, std::move(pub));
+    return Key::public_key(KeyType::Ec, std::move(pub), point);
 }
 
 }  // namespace
@@ -386,10 +403,8 @@ std::optional<Bytes> fast_spki(const Key& key) {
     if (c.type == KeyType::EcEdwards) {
         if (EVP_PKEY_get_raw_public_key(pkey, point.data(), &len) != 1) return std::nullopt;
     } else {
-        if (!named_curve_encoding(pkey) ||
-            EVP_PKEY_get_octet_string_param(pkey, OSSL_PKEY_PARAM_PUB_KEY, point.data(),
-                                            point.size(), &len) != 1)
-            return std::nullopt;
+        if (!named_curve_encoding(pkey) || key.ec_point().empty()) return std::nullopt;
+        return ec_spki_der(c, key.ec_point());
     }
     point.resize(len);
     return ec_spki_der(c, point);

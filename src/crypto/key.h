@@ -33,8 +33,10 @@ enum class KeyPart : uint8_t { Secret, Public, Private };
 class Key final {
 public:
     static Key secret(KeyType type, SecretBytes value);
-    static Key public_key(KeyType type, PkeyPtr pkey);
-    static Key private_key(KeyType type, PkeyPtr pkey);
+    // `ec_point`: for an EC (Weierstrass) key, the uncompressed public point when the caller has
+    // it already (exactly what reading OSSL_PKEY_PARAM_PUB_KEY would give); otherwise it is read.
+    static Key public_key(KeyType type, PkeyPtr pkey, Bytes ec_point = {});
+    static Key private_key(KeyType type, PkeyPtr pkey, Bytes ec_point = {});
 
     // An independent handle on the same material: the secret is copied (explicitly), the
     // EVP_PKEY is shared by reference count (OpenSSL keys are safe for concurrent const use).
@@ -50,17 +52,21 @@ public:
     // Computed once at construction.
     size_t bits() const noexcept { return m_bits; }
     bool is_asymmetric() const noexcept { return m_pkey != nullptr; }
+    // EC (Weierstrass) keys: the encoded public point, read once at construction (each read
+    // from OpenSSL costs a field inversion); empty for other keys or when OpenSSL had none.
+    const Bytes& ec_point() const noexcept { return m_ec_point; }
 
     Key(Key&&) noexcept = default;
     Key& operator=(Key&&) noexcept = default;
 
 private:
-    Key(KeyType type, KeyPart part, SecretBytes value, PkeyPtr pkey);
+    Key(KeyType type, KeyPart part, SecretBytes value, PkeyPtr pkey, Bytes ec_point = {});
     KeyType m_type;
     KeyPart m_part;
     SecretBytes m_value;
     PkeyPtr m_pkey;
     size_t m_bits = 0;
+    Bytes m_ec_point;
 };
 
 struct KeyPair {

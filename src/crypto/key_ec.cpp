@@ -86,7 +86,10 @@ Result<Key> ec_public_from(KeyType type, const EcPublicParts& parts) {
         return Key::public_key(type, std::move(pkey));
     }
     SR_ASSIGN_OR_RETURN(PkeyPtr pkey, ec_pkey(*c, pt, nullptr));
-    return Key::public_key(type, std::move(pkey));
+    // An uncompressed point reads back as itself; a compressed one is read back expanded.
+    Bytes known;
+    if (pt.size() == 1 + 2 * c->field_bytes) known.assign(pt.begin(), pt.end());
+    return Key::public_key(type, std::move(pkey), std::move(known));
 }
 
 Result<Key> ec_private_from(KeyType type, const EcPrivateParts& parts) {
@@ -108,7 +111,7 @@ Result<Key> ec_private_from(KeyType type, const EcPrivateParts& parts) {
             return error(Err::AttributeValueInvalid, "EC point does not match the private value");
     }
     SR_ASSIGN_OR_RETURN(PkeyPtr pkey, ec_pkey(*c, q, d.get()));
-    return Key::private_key(type, std::move(pkey));
+    return Key::private_key(type, std::move(pkey), std::move(q));
 }
 
 Result<EcPublicParts> ec_public_parts(const Key& key) {
@@ -126,15 +129,8 @@ Result<EcPublicParts> ec_public_parts(const Key& key) {
         if (EVP_PKEY_get_raw_public_key(key.pkey(), raw.data(), &len) != 1)
             return ossl_error("reading Ed25519 public key");
     } else {
-        size_t len = 0;
-        if (EVP_PKEY_get_octet_string_param(key.pkey(), OSSL_PKEY_PARAM_PUB_KEY, nullptr, 0,
-                                            &len) != 1)
-            return ossl_error("reading EC point");
-        raw.resize(len);
-        if (EVP_PKEY_get_octet_string_param(key.pkey(), OSSL_PKEY_PARAM_PUB_KEY, raw.data(),
-                                            raw.size(), &len) != 1)
-            return ossl_error("reading EC point");
-        raw.resize(len);
+        if (key.ec_point().empty()) return error(Err::Crypto, "reading EC point: the key has none");
+        raw = key.ec_point();
     }
     out.point = detail::der_octet_string(raw);
     return out;
