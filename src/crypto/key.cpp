@@ -208,7 +208,8 @@ Key::Key(KeyType type, KeyPart part, SecretBytes value, PkeyPtr pkey, Bytes ec_p
       m_pkey(std::move(pkey)),
       m_ec_point(std::move(ec_point)) {
     m_bits = m_pkey ? pkey_bits(m_type, m_pkey.get()) : m_value.size() * 8;
-    if (m_type == KeyType::Ec && m_pkey && m_ec_point.empty()) m_ec_point = read_ec_point(m_pkey.get());
+    if (m_type == KeyType::Ec && m_pkey && m_ec_point.empty())
+        m_ec_point = read_ec_point(m_pkey.get());
 }
 
 Key Key::secret(KeyType type, SecretBytes value) {
