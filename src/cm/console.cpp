@@ -14,14 +14,20 @@ namespace {
 
 class StreamConsole final : public Console {
 public:
-    StreamConsole(std::istream& in, std::ostream& out) : m_in(in), m_out(out) {}
+    StreamConsole(std::istream& in, std::ostream& out, bool echo)
+        : m_in(in), m_out(out), m_echo(echo) {}
 
     void write(std::string_view text) override { m_out << text << std::flush; }
     void progress(std::string_view text) override { m_out << "        " << text << '\n'; }
-    std::optional<std::string> read_command(std::string_view) override { return next_line(); }
-    std::optional<std::string> ask(std::string_view prompt, bool) override {
+    std::optional<std::string> read_command(std::string_view prompt) override {
+        auto line = next_line();
+        if (m_echo && line) m_out << (prompt.empty() ? "srcm:> " : prompt) << *line << '\n';
+        return line;
+    }
+    std::optional<std::string> ask(std::string_view prompt, bool secret) override {
         m_out << prompt;
         auto line = next_line();
+        if (m_echo && line) m_out << (secret ? std::string(8, '*') : *line);
         m_out << '\n';
         return line;
     }
@@ -37,6 +43,7 @@ private:
 
     std::istream& m_in;
     std::ostream& m_out;
+    const bool m_echo;
 };
 
 // Echo off while a secret is typed; one `*` per character like LunaCM would be nicer, but
@@ -106,8 +113,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Console> stream_console(std::istream& in, std::ostream& out) {
-    return std::make_unique<StreamConsole>(in, out);
+std::unique_ptr<Console> stream_console(std::istream& in, std::ostream& out, bool echo) {
+    return std::make_unique<StreamConsole>(in, out, echo);
 }
 
 std::unique_ptr<Console> terminal_console() { return std::make_unique<TerminalConsole>(); }

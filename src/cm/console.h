@@ -26,9 +26,10 @@ public:
     virtual bool interactive() const = 0;
 };
 
-// Commands and answers from `in`, output to `out`. Prompts are written (without the answer),
-// so a transcript reads like a session.
-std::unique_ptr<Console> stream_console(std::istream& in, std::ostream& out);
+// Commands and answers from `in`, output to `out`. Prompts are written; with `echo`, so are
+// the commands (after the `srcm:>` prompt) and the answers (secrets as `********`), so the
+// output reads like a terminal session.
+std::unique_ptr<Console> stream_console(std::istream& in, std::ostream& out, bool echo = false);
 
 // The process's terminal: GNU readline for commands (with history), masked password entry.
 std::unique_ptr<Console> terminal_console();

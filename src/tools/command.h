@@ -23,5 +23,7 @@ public:
 
 // The `factory` command group (factory_commands.cpp).
 std::vector<std::unique_ptr<Command>> factory_commands();
+// `demo` (demo_command.cpp).
+std::vector<std::unique_ptr<Command>> demo_commands();
 
 }  // namespace sr::tools

@@ -13,6 +13,10 @@ int main(int argc, char** argv) {
     factory->require_subcommand(1);
     auto commands = sr::tools::factory_commands();
     for (auto& c : commands) c->declare(*factory);
+    for (auto& c : sr::tools::demo_commands()) {
+        c->declare(app);
+        commands.push_back(std::move(c));
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
