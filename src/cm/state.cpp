@@ -46,4 +46,22 @@ Status State::refresh() {
     return m_client->refresh();
 }
 
+Status State::refresh_keeping(uint64_t slot) {
+    std::shared_ptr<client::ClientSession> kept;
+    if (auto it = m_sessions.find(slot); it != m_sessions.end()) {
+        kept = it->second;
+        m_sessions.erase(it);
+    }
+    SR_TRY(refresh());
+    if (!kept) return {};
+    auto now = m_client->slot(slot);
+    if (now.is_ok() && (*now)->device == kept->slot().device &&
+        (*now)->partition == kept->slot().partition) {
+        m_sessions.emplace(slot, std::move(kept));
+        return {};
+    }
+    (void)m_client->close_session(kept->handle());
+    return {};
+}
+
 }  // namespace sr::cm
