@@ -1,28 +1,22 @@
-// Fuzz target: the shells' command-line grammar (shell/grammar.h), which reads whatever an
-// operator or a script types. Parsing must fail cleanly on any line; whatever parses must name
+// Fuzz target: the shells' command-line grammar (shell/grammar.h) with srcm's command table,
+// which reads whatever an operator or a script types. Parsing must fail cleanly on any line; whatever parses must name
 // a declared command and options, and generating its help must work.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
 
+#include "cm/commands.h"
 #include "shell/grammar.h"
 
 namespace {
 
-// One command per value kind, with short forms, so every branch of the parser is reachable.
-// (srcm's own table replaces this once srcm exists.)
+// srcm's own command table: every declared command, option and short form is reachable.
 const sr::shell::Grammar& grammar() {
-    using sr::shell::ValueKind;
-    static const sr::shell::Grammar g({
-        {"partition", "par", "clone", "", "Clone objects", "",
-         {{"objects", "o", ValueKind::List, true, "<handles>", ""},
-          {"slot", "s", ValueKind::Number, true, "<slot>", ""},
-          {"password", "p", ValueKind::Secret, false, "<password>", ""},
-          {"force", "f", ValueKind::Flag, false, "", ""}}},
-        {"role", "", "login", "", "Log in", "",
-         {{"name", "n", ValueKind::Text, true, "<role>", ""}}},
-        {"exit", "", "", "", "Leave", "", {}},
-    });
+    static const sr::shell::Grammar g([] {
+        std::vector<sr::shell::CommandSpec> specs;
+        for (const auto& c : sr::cm::all_commands()) specs.push_back(c->spec());
+        return specs;
+    }());
     return g;
 }
 

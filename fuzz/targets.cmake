@@ -4,5 +4,5 @@ sr_add_fuzz(fuzz_attribute_blob SOURCES fuzz_attribute_blob.cpp LIBS sr_hsm_mode
 sr_add_fuzz(fuzz_certificate SOURCES fuzz_certificate.cpp LIBS sr_crypto)
 sr_add_fuzz(fuzz_p11_input SOURCES fuzz_p11_input.cpp LIBS sr_pkcs11_core)
 sr_add_fuzz(fuzz_clone_messages SOURCES fuzz_clone_messages.cpp LIBS sr_hsm)
-sr_add_fuzz(fuzz_shell_grammar SOURCES fuzz_shell_grammar.cpp LIBS sr_shell)
+sr_add_fuzz(fuzz_shell_grammar SOURCES fuzz_shell_grammar.cpp LIBS sr_cm)
 sr_add_fuzz(fuzz_masked_blob SOURCES fuzz_masked_blob.cpp LIBS sr_hsm)
