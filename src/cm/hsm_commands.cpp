@@ -177,8 +177,8 @@ public:
                          st.message() + ". Careful: 3 consecutive wrong HSM SO passwords "
                                         "zeroize the HSM and destroy every partition on it.");
         if (st.code() == Err::SoLoginFailureThreshold) {
-            // Every partition is gone and the admin login with them: renumber the slots.
-            (void)in.state.refresh();
+            // Every partition is gone (the admin session stays open, logged out): renumber.
+            (void)in.state.refresh_keeping(c.slot->id);
             return error(Err::SoLoginFailureThreshold,
                          "3 consecutive wrong HSM SO passwords: the HSM was ZEROIZED. Every "
                          "partition and every object on it is destroyed, and the HSM is "

@@ -1,7 +1,10 @@
 // srcm's partition administration on a local device's admin slot: golden `partition list`,
 // create on pre-PPSO firmware (owner password and domain, prompted) and on 7.x (uninitialized,
 // in `slot list` under the slot it reports), delete behind `proceed`, and the refusals.
+#include <sstream>
+
 #include "cm_fixture.h"
+#include "nlohmann/json.hpp"
 
 namespace sr::cm {
 namespace {
@@ -169,6 +172,36 @@ TEST_F(PartitionAdminTest, DeleteAsksProceedAndRemovesThePartition) {
     const auto parts = partitions_of(0);
     ASSERT_EQ(parts.size(), 1u);
     EXPECT_EQ(parts[0].name, "par1");
+}
+
+TEST_F(PartitionAdminTest, JsonCarriesTheNewSlotAndTheList) {
+    make(123456, {7, 3, 0}, {"par0"});
+    ShellOptions options;
+    options.json = true;
+    const std::string out = run(std::string(kLogin) +
+                                    "partition create -partition par1 -force\npartition list\n",
+                                options);
+    std::istringstream lines(out);
+    std::string login, create, list;
+    ASSERT_TRUE(std::getline(lines, login));
+    ASSERT_TRUE(std::getline(lines, create));
+    ASSERT_TRUE(std::getline(lines, list));
+    auto c = nlohmann::json::parse(create);
+    EXPECT_TRUE(c["ok"].get<bool>()) << create;
+    EXPECT_EQ(c["data"]["slot"], 2);
+    EXPECT_EQ(c["data"]["serial"], 123456002u);
+    EXPECT_FALSE(c["data"]["initialized"].get<bool>());
+    auto l = nlohmann::json::parse(list);
+    ASSERT_EQ(l["data"]["partitions"].size(), 2u);
+    EXPECT_EQ(l["data"]["partitions"][1]["name"], "par1");
+    EXPECT_EQ(l["data"]["partitions"][1]["slot"], 2);
+}
+
+TEST_F(PartitionAdminTest, HelpDescribesTheAdminCommands) {
+    const std::string out = run("help hsm\npartition create ?\n");
+    EXPECT_TRUE(contains(out, "hsm changepolicy")) << out;
+    EXPECT_TRUE(contains(out, "hsm showinfo"));
+    EXPECT_TRUE(contains(out, "SYNOPSIS\n    partition create -partition <name>")) << out;
 }
 
 }  // namespace
