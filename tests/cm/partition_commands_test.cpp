@@ -2,6 +2,8 @@
 // written for a PPSO 6.22 source, a pre-PPSO 6.21 source and a 7.x target; golden output for
 // `partition contents` and `partition showpolicies`; policy changes per personality.
 #include <algorithm>
+#include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "cm_fixture.h"
 #include "hsm/local_device.h"
@@ -320,7 +322,7 @@ TEST_F(PartitionCommandsTest, PrePpsoPoliciesAreChangedByTheHsmSoFromTheAdminSlo
         "partition changepolicy -policy 20 -value 5\n"
         "slot set -slot 0\n"
         "partition changepolicy -partition legacy -policy 20 -value 5\n"
-        "role login -name so -password so-password-1\n"
+        "hsm login -password so-password-1\n"
         "partition changepolicy -partition legacy -policy 20 -value 5\n"
         "partition showpolicies -slot 1\n");
     EXPECT_TRUE(contains(out, "slot 1 is a pre-PPSO partition (firmware 6.21.0): its policies are "
@@ -399,6 +401,30 @@ TEST_F(PartitionCommandsTest, ShowInfoGivesLabelDomainObjectsAndRoles) {
     EXPECT_TRUE(contains(out, "        Number of objects ->        3\n")) << out;
     EXPECT_TRUE(contains(out, "                Crypto Officer:         initialized")) << out;
     EXPECT_TRUE(contains(out, "                Crypto User:            not initialized\n")) << out;
+}
+
+TEST_F(PartitionCommandsTest, ContentsInJsonListsTheObjectsAndAMissingSlotIsAnError) {
+    auto p = make(100002, {6, 22, 0}, {"src"}, ppso_ready);
+    add_objects(p);
+    ShellOptions options;
+    options.json = true;
+    const std::string out =
+        run("partition contents -slot 1 -password co-password-1\npartition contents -slot 9\n",
+            options);
+    std::istringstream lines(out);
+    std::string first, second;
+    ASSERT_TRUE(std::getline(lines, first));
+    ASSERT_TRUE(std::getline(lines, second));
+    auto a = nlohmann::json::parse(first);
+    EXPECT_TRUE(a["ok"].get<bool>()) << first;
+    EXPECT_EQ(a["data"]["logged_in"], "Crypto Officer");
+    ASSERT_EQ(a["data"]["objects"].size(), 3u);
+    EXPECT_EQ(a["data"]["objects"][2]["label"], "app-config");
+    EXPECT_EQ(a["data"]["objects"][2]["type"], "Data");
+    EXPECT_EQ(a["data"]["objects"][0]["ouid"], "a0a0a0a0a0a0a0a0a0a0a0a0");
+    auto b = nlohmann::json::parse(second);
+    EXPECT_FALSE(b["ok"].get<bool>());
+    EXPECT_EQ(b["message"], "slot 9 does not exist");
 }
 
 }  // namespace
