@@ -30,14 +30,40 @@ Result<std::map<uint32_t, uint64_t>> policy_values(hsm::Device& dev, hsm::Partit
     return values;
 }
 
+// `-partition <name>` on an admin slot (the HSM SO's legacy LunaSH form): the partition it names.
+Result<hsm::PartitionInfo> named_partition(const SlotContext& c, const std::string& name) {
+    SR_ASSIGN_OR_RETURN(auto parts, c.dev().partitions());
+    for (auto& p : parts)
+        if (p.name == name || (p.initialized && p.label == name)) return std::move(p);
+    return error(Err::ArgumentsBad,
+                 "this HSM has no partition named '" + name + "' (see 'partition list')");
+}
+
 class PartitionShowPolicies final : public Command {
 public:
     const shell::CommandSpec& spec() const override { return m_spec; }
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(SlotContext c,
-                            slot_context(in, SlotNeed::Partition, in.args.number("slot")));
+                            slot_context(in, SlotNeed::Any, in.args.number("slot")));
+        hsm::PartitionId partition = c.slot->partition;
+        const auto name = in.args.text("partition");
+        if (c.slot->admin()) {
+            if (!name)
+                return error(Err::ArgumentsBad,
+                             fmt::format("slot {} is an HSM admin slot: name the partition with "
+                                         "-partition <name> ('hsm showpolicies' shows the HSM's "
+                                         "own)\nUsage: {}",
+                                         c.slot->id, shell::Grammar::usage(m_spec)));
+            SR_ASSIGN_OR_RETURN(hsm::PartitionInfo p, named_partition(c, *name));
+            partition = p.id;
+        } else if (name) {
+            return error(Err::ArgumentsBad,
+                         "-partition is for an HSM admin slot; on a partition slot the command "
+                         "shows the current slot's policies\nUsage: " +
+                             shell::Grammar::usage(m_spec));
+        }
         const hsm::FirmwareVersion fw = c.device.firmware;
-        SR_ASSIGN_OR_RETURN(auto values, policy_values(c.dev(), c.slot->partition, fw));
+        SR_ASSIGN_OR_RETURN(auto values, policy_values(c.dev(), partition, fw));
         const bool verbose = in.args.has("verbose");
         nlohmann::json caps = nlohmann::json::array();
         nlohmann::json pols = nlohmann::json::array();
@@ -73,9 +99,12 @@ private:
         "partition", "par", "showpolicies", "", "Show a partition's capabilities and policies",
         "Prints the capabilities, then the policies whose capability is non-zero, as "
         "'ID: Name : value'. -verbose adds whether changing a policy is destructive (erases "
-        "every object of the partition) when it is enabled or disabled.",
+        "every object of the partition) when it is enabled or disabled. Needs no login. On an "
+        "HSM admin slot, -partition <name> names the partition.",
         {{"slot", "s", ValueKind::Number, false, "<slot>", "The slot (default: the current slot)."},
-         {"verbose", "v", ValueKind::Flag, false, "", "Show the destructive flags."}}};
+         {"verbose", "v", ValueKind::Flag, false, "", "Show the destructive flags."},
+         {"partition", "par", ValueKind::Text, false, "<name>",
+          "On an HSM admin slot: the partition to show (the HSM SO's view)."}}};
 };
 
 template <typename T>
@@ -180,23 +209,17 @@ private:
             return error(Err::ArgumentsBad,
                          "on an HSM admin slot, name the partition: -partition <name>\nUsage: " +
                              shell::Grammar::usage(m_spec));
-        SR_ASSIGN_OR_RETURN(auto parts, c.dev().partitions());
-        const hsm::PartitionInfo* found = nullptr;
-        for (const auto& p : parts)
-            if (p.name == *name || (p.initialized && p.label == *name)) found = &p;
-        if (!found)
-            return error(Err::ArgumentsBad, "this HSM has no partition named '" + *name +
-                                                "' (see 'partition list')");
+        SR_ASSIGN_OR_RETURN(hsm::PartitionInfo found, named_partition(c, *name));
         if (c.generation != hsm::Generation::PrePpso)
             return error(Err::UserNotAuthorized,
                          fmt::format("on firmware {} partition policies are the Partition SO's: "
                                      "type 'slot set -slot {}', 'role login -name {}', then "
                                      "'partition changepolicy -policy ... -value ...'",
                                      c.device.firmware.to_string(),
-                                     partition_slot(in, c, found->id),
+                                     partition_slot(in, c, found.id),
                                      typed_role_name(c.generation, hsm::Role::PartitionSo)));
         SR_TRY(require_role(in, c, hsm::Role::HsmSo, "change a pre-PPSO partition's policies"));
-        return Target{found->id, found->name};
+        return Target{found.id, found.name};
     }
 
     static std::string admin_slot(Invocation& in, const SlotContext& c) {

@@ -324,7 +324,13 @@ TEST_F(PartitionCommandsTest, PrePpsoPoliciesAreChangedByTheHsmSoFromTheAdminSlo
         "partition changepolicy -partition legacy -policy 20 -value 5\n"
         "hsm login -password so-password-1\n"
         "partition changepolicy -partition legacy -policy 20 -value 5\n"
-        "partition showpolicies -slot 1\n");
+        "partition showpolicies -slot 1\n"
+        "partition showpolicies -partition legacy\n"
+        "partition showpolicies\n");
+    EXPECT_TRUE(contains(out, "slot 0 is an HSM admin slot: name the partition with -partition "
+                              "<name> ('hsm showpolicies' shows the HSM's own)"))
+        << out;
+    EXPECT_EQ(count(out, "                20: Max failed user logins allowed : 5\n"), 2u) << out;
     EXPECT_TRUE(contains(out, "slot 1 is a pre-PPSO partition (firmware 6.21.0): its policies are "
                               "the HSM SO's. Type 'slot set -slot 0', 'hsm login', then 'partition "
                               "changepolicy -partition legacy -policy ... -value ...'"))
@@ -334,7 +340,6 @@ TEST_F(PartitionCommandsTest, PrePpsoPoliciesAreChangedByTheHsmSoFromTheAdminSlo
         << out;
     EXPECT_TRUE(contains(out, "Policy 20 (Max failed user logins allowed) changed from 10 to 5."))
         << out;
-    EXPECT_TRUE(contains(out, "                20: Max failed user logins allowed : 5\n")) << out;
 }
 
 TEST_F(PartitionCommandsTest, EachRefusalNamesWhatToTypeInstead) {
