@@ -135,6 +135,19 @@ TEST_F(PartitionAdminTest, Luna7CreateIsUninitializedAndListedUnderTheReportedSl
     EXPECT_FALSE(contains(out, "Command Result : 0x"));
 }
 
+TEST_F(PartitionAdminTest, PpsoCreateIsUninitializedLikeLuna7) {
+    make(622000, {6, 22, 0}, {}, [](hsm::NewDeviceSpec& s) { s.partitions.clear(); });
+    const std::string out = run(std::string(kLogin) +
+                                "partition create -partition ppso1 -domain d -force\n"
+                                "partition create -partition ppso1 -force\n");
+    EXPECT_TRUE(contains(out, "firmware 6.22.0 creates partitions uninitialized")) << out;
+    EXPECT_TRUE(contains(out, "        Slot Id ->              1\n"
+                              "        Initialized ->          no\n"));
+    const auto parts = partitions_of(0);
+    ASSERT_EQ(parts.size(), 1u);
+    EXPECT_FALSE(parts[0].initialized);
+}
+
 TEST_F(PartitionAdminTest, Luna7CreateRefusesOwnerOptionsNamingPartitionInit) {
     make(111111, {7, 3, 0}, {});
     const std::string out =
