@@ -201,12 +201,8 @@ Result<CloneEngine::Context> CloneEngine::context(SessionId s) {
 // signed what it sent; then same auth type and same cloning domain (BEHAVIOUR.md "Cloning").
 Status CloneEngine::check_peer(const Context& self, const clone::Endpoint& peer,
                                ByteView signed_bytes, ByteView signature) {
-    auto cert = crypto::Certificate::from_der(peer.certificate_der);
-    if (!cert) return refuse_peer("the peer's device certificate is malformed");
-    if (Status st = verify_peer_certificate(*cert); !st)
-        return refuse_peer("the peer device was not made by this device's factory: " +
-                           st.message());
-    if (Status st = crypto::identity_verify(*cert, signed_bytes, signature); !st)
+    SR_ASSIGN_OR_RETURN(crypto::Certificate cert, trusted_peer_certificate(peer.certificate_der));
+    if (Status st = crypto::identity_verify(cert, signed_bytes, signature); !st)
         return refuse_peer("the peer's clone message is not signed by its device key");
     if (peer.auth != self.self.auth)
         return refuse_peer("auth types differ (" + std::string(auth_type_name(self.self.auth)) +
@@ -218,25 +214,30 @@ Status CloneEngine::check_peer(const Context& self, const clone::Endpoint& peer,
 }
 
 // A chain check costs two ECDSA P-384 verifications (the device certificate and the root's own
-// signature), about 2 ms here, twice per exchange: it dominated small batches. Its result
-// depends only on the certificate bytes, the root (fixed per engine) and the time, so a success
-// is remembered for the window in which both certificates are valid. Each message's signature
-// is still verified every time.
-Status CloneEngine::verify_peer_certificate(const crypto::Certificate& cert) {
+// signature), about 2 ms here, and parsing the certificate a P-384 point decoding; twice per
+// exchange, they dominated small batches. The result depends only on the certificate bytes, the
+// root (fixed per engine) and the time, so a success is remembered, parsed, for the window in
+// which both certificates are valid. Each message's signature is still verified every time.
+Result<crypto::Certificate> CloneEngine::trusted_peer_certificate(ByteView der) {
     const crypto::TimePoint now = m_env.now();
-    const std::string id = cert.fingerprint_sha256();
+    SR_ASSIGN_OR_RETURN(Bytes id, crypto::digest(crypto::Hash::Sha256, der));
     {
         MutexLock lock(m_mu);
         auto it = m_trusted_peers.find(id);
-        if (it != m_trusted_peers.end() && now >= it->second.first && now <= it->second.second)
-            return {};
+        if (it != m_trusted_peers.end() && now >= it->second.from && now <= it->second.until)
+            return it->second.cert;
     }
-    SR_TRY(crypto::verify_certificate(cert, m_root, now));
+    auto cert = crypto::Certificate::from_der(der);
+    if (!cert) return refuse_peer("the peer's device certificate is malformed");
+    if (Status st = crypto::verify_certificate(*cert, m_root, now); !st)
+        return refuse_peer("the peer device was not made by this device's factory: " +
+                           st.message());
     MutexLock lock(m_mu);
     if (m_trusted_peers.size() >= kMaxTrustedPeers) m_trusted_peers.clear();
-    m_trusted_peers[id] = {std::max(cert.not_before(), m_root.not_before()),
-                           std::min(cert.not_after(), m_root.not_after())};
-    return {};
+    m_trusted_peers.insert_or_assign(
+        std::move(id), TrustedPeer{*cert, std::max(cert->not_before(), m_root.not_before()),
+                                   std::min(cert->not_after(), m_root.not_after())});
+    return std::move(*cert);
 }
 
 Result<Bytes> CloneEngine::clone_hello(SessionId target_session) {

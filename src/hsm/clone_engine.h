@@ -8,7 +8,6 @@
 #include <memory>
 #include <span>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "common/env.h"
@@ -63,8 +62,9 @@ private:
     Status check_peer(const Context& self, const clone::Endpoint& peer, ByteView signed_bytes,
                       ByteView signature);
     Result<std::unique_ptr<Pending>> take_pending(const clone::SessionTag& tag, SessionId s);
-    // verify_certificate against m_root, remembering successes for the chain's validity window.
-    Status verify_peer_certificate(const crypto::Certificate& cert);
+    // The peer's device certificate, parsed and verified against m_root (CertificateInvalid if
+    // not). Successes are remembered, parsed, for the chain's validity window.
+    Result<crypto::Certificate> trusted_peer_certificate(ByteView der);
 
     Env& m_env;
     LocalDevice& m_device;
@@ -75,10 +75,13 @@ private:
     Mutex m_mu;
     std::map<clone::SessionTag, std::unique_ptr<Pending>> m_pending SR_GUARDED_BY(m_mu);
     uint64_t m_pending_counter SR_GUARDED_BY(m_mu) = 0;
-    // Peer certificates (by SHA-256 of the DER) that chained to m_root: valid from, until.
+    // Peer certificates (by SHA-256 of the DER) that chained to m_root, and when that holds.
+    struct TrustedPeer {
+        crypto::Certificate cert;
+        crypto::TimePoint from, until;
+    };
     static constexpr size_t kMaxTrustedPeers = 256;
-    std::map<std::string, std::pair<crypto::TimePoint, crypto::TimePoint>> m_trusted_peers
-        SR_GUARDED_BY(m_mu);
+    std::map<Bytes, TrustedPeer> m_trusted_peers SR_GUARDED_BY(m_mu);
 };
 
 }  // namespace sr::hsm
