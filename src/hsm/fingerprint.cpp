@@ -58,8 +58,7 @@ Result<Bytes> attributes_digest(const AttributeSet& attrs) {
 
 Result<SecretBytes> derive_mac_key(const SecretBytes& domain_key) {
     return crypto::hkdf(crypto::Hash::Sha256, domain_key.span(), as_bytes(kMacKeySalt),
-                        as_bytes(kMacKeyInfo),
-                        kMacKeyBytes);
+                        as_bytes(kMacKeyInfo), kMacKeyBytes);
 }
 
 Result<Bytes> value_mac(const SecretBytes& mac_key, const AttributeSet& attrs) {

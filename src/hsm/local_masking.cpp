@@ -16,9 +16,9 @@ namespace {
 
 // Masking exports and imports like cloning does: the partition's users only.
 bool is_user(const SessionInfo& s) {
-    return s.logged_in && (*s.logged_in == Role::CryptoOfficer ||
-                           *s.logged_in == Role::CryptoUser ||
-                           *s.logged_in == Role::LimitedCryptoOfficer);
+    return s.logged_in &&
+           (*s.logged_in == Role::CryptoOfficer || *s.logged_in == Role::CryptoUser ||
+            *s.logged_in == Role::LimitedCryptoOfficer);
 }
 
 uint64_t policy_value(const std::vector<PolicyValue>& values, uint32_t id) {
@@ -27,7 +27,9 @@ uint64_t policy_value(const std::vector<PolicyValue>& values, uint32_t id) {
     return 0;
 }
 
-std::string describe(ObjectHandle h) { return "object " + std::to_string(h); }
+std::string describe(ObjectHandle h) {
+    return "object " + std::to_string(h);
+}
 
 }  // namespace
 
@@ -41,8 +43,9 @@ Result<std::vector<ObjectFingerprint>> LocalDevice::object_fingerprints(
         SR_ASSIGN_OR_RETURN(ObjectPtr obj, load_object(ctx, h));
         if (!obj->token())
             return error(Err::OperationNotAllowed,
-                         describe(h) + " is a session object: only token objects have a "
-                         "fingerprint (session objects are never cloned)");
+                         describe(h) +
+                             " is a session object: only token objects have a "
+                             "fingerprint (session objects are never cloned)");
         if (!mac_key && !obj->attrs().secret_values().empty()) {
             SR_ASSIGN_OR_RETURN(SecretBytes domain, domain_key(ctx.runtime->id));
             SR_ASSIGN_OR_RETURN(mac_key, fingerprint::derive_mac_key(domain));

@@ -17,14 +17,16 @@ Status malformed(std::string_view what) {
     return error(Err::DataInvalid, "malformed masked object: " + std::string(what));
 }
 
-void put_raw(Bytes& out, ByteView b) { out.insert(out.end(), b.begin(), b.end()); }
+void put_raw(Bytes& out, ByteView b) {
+    out.insert(out.end(), b.begin(), b.end());
+}
 
 Result<Bytes> read_blob(Reader& r, size_t max, std::string_view what) {
     auto v = r.blob();
     if (!v) return malformed(std::string(what) + " is truncated");
     if (v->empty() || v->size() > max)
-        return malformed(std::string(what) + " has length " + std::to_string(v->size()) +
-                         " (1.." + std::to_string(max) + " allowed)");
+        return malformed(std::string(what) + " has length " + std::to_string(v->size()) + " (1.." +
+                         std::to_string(max) + " allowed)");
     return Bytes(v->begin(), v->end());
 }
 

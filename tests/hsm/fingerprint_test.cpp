@@ -1,13 +1,14 @@
 // Proof without export (docs/design/fingerprint.md): fingerprints agree between a source and its
 // clone for every object type, move when a value or an attribute moves, mean nothing across
 // domains, and carry no key bytes.
+#include "hsm/fingerprint.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "crypto/primitives.h"
-#include "hsm/fingerprint.h"
 #include "masking_fixture.h"
 
 namespace sr::hsm::testing {
@@ -59,7 +60,8 @@ TEST_F(FingerprintTest, EqualOnSourceAndTargetAfterACloneForEveryObjectType) {
         // Keys with secret values carry a MAC; public keys, certificates and data do not.
         EXPECT_EQ(a.value_mac.size(), holds_secret(a.object_class) ? 32u : 0u);
         // A fingerprint reveals no key bytes.
-        EXPECT_FALSE(contains(a.attributes_digest, Bytes(kAesValue.begin(), kAesValue.begin() + 8)));
+        EXPECT_FALSE(
+            contains(a.attributes_digest, Bytes(kAesValue.begin(), kAesValue.begin() + 8)));
         EXPECT_FALSE(contains(a.value_mac, Bytes(kAesValue.begin(), kAesValue.begin() + 8)));
     }
 }
@@ -124,7 +126,8 @@ TEST_F(FingerprintTest, SessionObjectsAreRefusedAndPrivateObjectsNeedALogin) {
     SR_ASSERT_OK(session_h);
     auto token_h = create_aes(s, kAesValue);
     SR_ASSERT_OK(token_h);
-    auto refused = s.dev->object_fingerprints(s.co, std::vector<ObjectHandle>{*token_h, *session_h});
+    auto refused =
+        s.dev->object_fingerprints(s.co, std::vector<ObjectHandle>{*token_h, *session_h});
     EXPECT_EQ(refused.code(), Err::OperationNotAllowed);
     EXPECT_NE(refused.status().message().find("session object"), std::string::npos);
 
@@ -189,10 +192,10 @@ TEST(FingerprintEncoding, SecretAndPlainEncodingsAgreeAndTheMacNeedsTheKey) {
     SR_ASSERT_OK(m2);
     EXPECT_NE(*m1, *m2);
     // The MAC is over the canonical encoding under the derived key.
-    auto direct = crypto::hmac(crypto::Hash::Sha256, k1->span(),
-                               fingerprint::canonical_secret("strongroom fingerprint v1 values",
-                                                             key.secret_values())
-                                   .span());
+    auto direct = crypto::hmac(
+        crypto::Hash::Sha256, k1->span(),
+        fingerprint::canonical_secret("strongroom fingerprint v1 values", key.secret_values())
+            .span());
     SR_ASSERT_OK(direct);
     EXPECT_EQ(*m1, *direct);
 }

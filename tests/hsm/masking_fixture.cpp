@@ -139,8 +139,8 @@ void make_pairs(Side& s, SourceObjects& o) {
     LocalDevice& d = *s.dev;
     AttributeSet rsa_pub = public_template("rsa");
     rsa_pub.set_ulong(attr::kModulusBits, 2048);
-    auto rsa = d.generate_key_pair(s.co, {mech::kRsaPkcsKeyPairGen, NoParams{}},
-                                   std::move(rsa_pub), private_template("rsa"));
+    auto rsa = d.generate_key_pair(s.co, {mech::kRsaPkcsKeyPairGen, NoParams{}}, std::move(rsa_pub),
+                                   private_template("rsa"));
     ASSERT_TRUE(rsa.is_ok()) << rsa.status().to_string();
     o.rsa = *rsa;
     AttributeSet ec_pub = public_template("ec");
@@ -151,8 +151,8 @@ void make_pairs(Side& s, SourceObjects& o) {
     o.ec = *ec;
     AttributeSet ed_pub = public_template("ed");
     ed_pub.set_bytes(attr::kEcParams, *crypto::curve_params_der("Ed25519"));
-    auto ed = d.generate_key_pair(s.co, {mech::kEcEdwardsKeyPairGen, NoParams{}},
-                                  std::move(ed_pub), private_template("ed"));
+    auto ed = d.generate_key_pair(s.co, {mech::kEcEdwardsKeyPairGen, NoParams{}}, std::move(ed_pub),
+                                  private_template("ed"));
     ASSERT_TRUE(ed.is_ok()) << ed.status().to_string();
     o.ed = *ed;
     ASSERT_NO_FATAL_FAILURE(make_dsa(s, o.dsa));
@@ -163,8 +163,8 @@ void make_secrets(Side& s, SourceObjects& o) {
     auto aes = create_aes(s, kAesValue);
     ASSERT_TRUE(aes.is_ok()) << aes.status().to_string();
     o.aes = *aes;
-    auto des3 = d.generate_key(s.co, {mech::kDes3KeyGen, NoParams{}},
-                               secret_template("des3", false));
+    auto des3 =
+        d.generate_key(s.co, {mech::kDes3KeyGen, NoParams{}}, secret_template("des3", false));
     ASSERT_TRUE(des3.is_ok()) << des3.status().to_string();
     o.des3 = *des3;
     AttributeSet hmac = secret_template("hmac", true);
@@ -235,7 +235,9 @@ ObjectHandle find_by_ouid(Side& s, const Bytes& id) {
     return found && found->size() == 1 ? (*found)[0] : 0;
 }
 
-uint64_t object_count(Side& s) { return s.dev->partition_info(s.partition)->object_count; }
+uint64_t object_count(Side& s) {
+    return s.dev->partition_info(s.partition)->object_count;
+}
 
 bool contains(ByteView hay, ByteView needle) {
     return std::search(hay.begin(), hay.end(), needle.begin(), needle.end()) != hay.end();

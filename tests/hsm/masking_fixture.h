@@ -20,10 +20,10 @@
 
 namespace sr::hsm::testing {
 
-#define SR_ASSERT_OK(expr)                                                        \
-    do {                                                                          \
-        auto&& sr_assert_r_ = (expr);                                             \
-        ASSERT_TRUE(sr_assert_r_.is_ok()) << sr_assert_r_.status().to_string();   \
+#define SR_ASSERT_OK(expr)                                                      \
+    do {                                                                        \
+        auto&& sr_assert_r_ = (expr);                                           \
+        ASSERT_TRUE(sr_assert_r_.is_ok()) << sr_assert_r_.status().to_string(); \
     } while (0)
 
 inline constexpr const char* kSoPw = "so-password-1";
@@ -42,14 +42,25 @@ struct SourceObjects {
     KeyPairHandles rsa, ec, ed, dsa;
     ObjectHandle aes = 0, des3 = 0, hmac = 0, generic = 0, cert = 0, data = 0;
     std::vector<ObjectHandle> all() const {
-        return {rsa.private_key, rsa.public_key, ec.private_key, ec.public_key, ed.private_key,
-                ed.public_key, dsa.private_key, dsa.public_key, aes, des3, hmac, generic, cert,
+        return {rsa.private_key,
+                rsa.public_key,
+                ec.private_key,
+                ec.public_key,
+                ed.private_key,
+                ed.public_key,
+                dsa.private_key,
+                dsa.public_key,
+                aes,
+                des3,
+                hmac,
+                generic,
+                cert,
                 data};
     }
 };
 
 class DeviceFixture : public ::testing::Test {
-protected:
+  protected:
     void SetUp() override;
     void TearDown() override { std::filesystem::remove_all(m_root); }
 

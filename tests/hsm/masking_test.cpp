@@ -2,6 +2,8 @@
 // the same domain and the key works there; every other blob (foreign domain or auth type,
 // tampered, truncated, other version, already held) is refused with its pinned code and leaves
 // the target as it was; no blob carries key bytes.
+#include "hsm/masking.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -12,7 +14,6 @@
 
 #include "crypto/primitives.h"
 #include "hsm/clone_engine.h"
-#include "hsm/masking.h"
 #include "hsm/policy.h"
 #include "masking_fixture.h"
 
@@ -80,8 +81,10 @@ TEST_F(MaskingTest, RoundTripIntoAnotherDeviceOfTheDomainAndTheKeysWorkThere) {
     EXPECT_TRUE(src.dev->verify(src.co, msg, *sig).is_ok());
 
     // And the fingerprints agree.
-    auto fa = src.dev->object_fingerprints(src.co, std::vector<ObjectHandle>{*aes, ec->private_key});
-    auto fb = dst.dev->object_fingerprints(dst.co, std::vector<ObjectHandle>{*aes_there, *ec_there});
+    auto fa =
+        src.dev->object_fingerprints(src.co, std::vector<ObjectHandle>{*aes, ec->private_key});
+    auto fb =
+        dst.dev->object_fingerprints(dst.co, std::vector<ObjectHandle>{*aes_there, *ec_there});
     SR_ASSERT_OK(fa);
     SR_ASSERT_OK(fb);
     for (size_t i = 0; i < 2; ++i) {
@@ -284,8 +287,7 @@ TEST(MaskedBlobCodec, RoundTripsAndRefusesEachMalformedField) {
     auto refused_with = [](const masking::Blob& b, std::string_view needle) {
         auto r = masking::decode(masking::encode(b));
         EXPECT_EQ(r.code(), Err::DataInvalid) << needle;
-        EXPECT_NE(r.status().message().find(needle), std::string::npos)
-            << r.status().message();
+        EXPECT_NE(r.status().message().find(needle), std::string::npos) << r.status().message();
     };
     masking::Blob b = sample_blob();
     b.header.object_class = 5;
@@ -350,7 +352,8 @@ TEST(MaskedBlobCodec, CheckedInSeedBlobDecodesAndOpensUnderTheFuzzKey) {
         SR_ASSERT_OK(sealed);
         const Bytes bytes = masking::encode(*sealed);
         std::ofstream(out, std::ios::binary)
-            .write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+            .write(reinterpret_cast<const char*>(bytes.data()),
+                   static_cast<std::streamsize>(bytes.size()));
     }
     const char* data_dir = std::getenv("SR_TEST_DATA");
     ASSERT_NE(data_dir, nullptr);
