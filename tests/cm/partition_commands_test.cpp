@@ -87,7 +87,8 @@ protected:
     }
 };
 
-// Guide chapter 5, "Cloning", steps 1-4: slot 1 is the 7.x target, slot 3 the PPSO source.
+// Guide chapter 5, "Cloning", steps 1-4 (ours), then 5 and the check (partition clone is
+// clone_commands.cpp's): slot 1 is the 7.x target, slot 3 the PPSO source.
 TEST_F(PartitionCommandsTest, GuideChapter5FromPpsoSourceRunsAsWritten) {
     auto dst = make(100001, {7, 3, 0}, {"dst"});
     auto src = make(100002, {6, 22, 0}, {"src"}, ppso_ready);
@@ -104,8 +105,16 @@ TEST_F(PartitionCommandsTest, GuideChapter5FromPpsoSourceRunsAsWritten) {
         "slot set -slot 3\n"
         "role login -name Crypto Officer\n"
         "co-password-1\n"
+        "partition contents\n"
+        // Steps 5 and after (partition clone is clone_commands.cpp's): the full procedure.
+        "partition clone -objects 0 -slot 1\n"
+        "proceed\nco-password-1\n"
+        "slot set -slot 1\n"
+        "role login -name co -password co-password-1\n"
         "partition contents\n");
-    expect_all_ok(out, 8);
+    expect_all_ok(out, 12);
+    EXPECT_EQ(count(out, "Number of objects:  3"), 2u) << out;
+    EXPECT_EQ(count(out, "Object UID:   a2a2a2a2a2a2a2a2a2a2a2a2"), 2u) << out;
     EXPECT_TRUE(contains(out, "Type 'proceed' to continue, or 'quit' to quit now ->")) << out;
     EXPECT_TRUE(contains(out, "Enter password for Partition SO: \nRe-enter password for "
                               "Partition SO: \nEnter the domain name: \nRe-enter the domain name: "))
@@ -118,8 +127,8 @@ TEST_F(PartitionCommandsTest, GuideChapter5FromPpsoSourceRunsAsWritten) {
     EXPECT_EQ(domain_fingerprint(src), domain_fingerprint(dst));
 }
 
-// The same steps for a pre-PPSO 6.21 source (`partition login`), then the guide's check on the
-// target: `role login -name co -password ...` replaces the Partition SO's login there.
+// The same procedure from a pre-PPSO 6.21 source (`partition login`); on the target the guide's
+// `role login -name co -password ...` replaces the Partition SO's login.
 TEST_F(PartitionCommandsTest, GuideChapter5FromPrePpsoSourceRunsAsWritten) {
     auto dst = make(100001, {7, 3, 0}, {"dst"});
     auto src = make(100002, {6, 21, 0}, {"legacy"}, legacy_ready);
@@ -137,14 +146,16 @@ TEST_F(PartitionCommandsTest, GuideChapter5FromPrePpsoSourceRunsAsWritten) {
         "partition login\n"
         "co-password-1\n"
         "partition contents\n"
+        "partition clone -objects 0 -slot 1\n"
+        "proceed\nco-password-1\n"
         "slot set -slot 1\n"
         "role login -name co -password co-password-1\n"
         "partition contents\n");
-    expect_all_ok(out, 11);
+    expect_all_ok(out, 12);
     EXPECT_TRUE(contains(out, "Enter the partition owner's password: ")) << out;
-    EXPECT_TRUE(contains(out, "Number of objects:  3")) << out;
     EXPECT_TRUE(contains(out, "The Partition SO was logged out first.")) << out;
-    EXPECT_TRUE(contains(out, "Number of objects:  0")) << out;
+    EXPECT_EQ(count(out, "Number of objects:  3"), 2u) << out;
+    EXPECT_EQ(count(out, "Object UID:   a1a1a1a1a1a1a1a1a1a1a1a1"), 2u) << out;
     EXPECT_EQ(domain_fingerprint(src), domain_fingerprint(dst));
 }
 
