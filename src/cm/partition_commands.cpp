@@ -70,7 +70,13 @@ public:
         }
         SR_TRY(confirm(in, {"You are about to initialize the partition.",
                             "All contents of the partition will be destroyed."}));
-        SR_TRY(c.dev().init_partition(c.slot->device->app, c.slot->partition, params));
+        SR_ASSIGN_OR_RETURN(hsm::PartitionInfo before, c.dev().partition_info(c.slot->partition));
+        Status st = c.dev().init_partition(c.slot->device->app, c.slot->partition, params);
+        if (!st && before.initialized && st.code() == Err::PinIncorrect)
+            return error(st.code(), st.message() +
+                                        ". The partition is initialized: re-initializing it needs "
+                                        "its current Partition SO password (-password)");
+        SR_TRY(st);
         // Init ends every role and login the partition had; start the slot afresh.
         in.state.drop_session(c.slot->id);
         in.reply.line(fmt::format("        Partition on slot {} initialized with label '{}'; "

@@ -443,5 +443,22 @@ TEST_F(PartitionCommandsTest, ContentsInJsonListsTheObjectsAndAMissingSlotIsAnEr
     EXPECT_EQ(b["message"], "slot 9 does not exist");
 }
 
+TEST_F(PartitionCommandsTest, ReinitNeedsTheCurrentPartitionSoPassword) {
+    make(100001, {7, 3, 0}, {"p7"});
+    const std::string out = run(
+        "slot set -slot 1\n"
+        "partition init -label first -password po-password-1 -defaultdomain -force\n"
+        "partition init -label second -password po-password-X -domain domain-alpha -force\n"
+        "partition init -label second -password po-password-1 -domain domain-alpha -force\n"
+        "partition showinfo\n");
+    EXPECT_TRUE(contains(out, "Using the default cloning domain: it is public and insecure")) << out;
+    EXPECT_TRUE(contains(out, "incorrect password (1 of 10 failed attempts). The partition is "
+                              "initialized: re-initializing it needs its current Partition SO "
+                              "password (-password)"))
+        << out;
+    EXPECT_TRUE(contains(out, "        Partition Label ->          second\n")) << out;
+    EXPECT_EQ(count(out, "Command Result : No Error"), 4u) << out;
+}
+
 }  // namespace
 }  // namespace sr::cm
