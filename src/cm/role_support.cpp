@@ -44,12 +44,12 @@ namespace {
 std::string login_hint(const SlotContext& c, hsm::Role role, Err code) {
     if (code == Err::PinLocked || code == Err::UserLockedOut) {
         if (role == hsm::Role::CryptoOfficer && c.generation != hsm::Generation::PrePpso)
-            return " The Partition SO can unlock it with 'role resetpw -name " +
+            return " The Partition SO can unlock both with 'role resetpw -name " +
                    typed_role_name(c.generation, role) +
                    "' if HSM policy 15 was on when the partition was created; otherwise the "
                    "partition must be re-initialized ('partition init').";
         if (role == hsm::Role::CryptoUser)
-            return " The Crypto Officer can unlock it with 'role resetpw -name " +
+            return " The Crypto Officer can unlock the Crypto User with 'role resetpw -name " +
                    typed_role_name(c.generation, role) + "'.";
         return {};
     }

@@ -95,8 +95,8 @@ TEST_F(RoleCommandsTest, CryptoOfficerLocksOutAfterPolicy20Failures) {
     EXPECT_TRUE(contains(out, "incorrect password (1 of 3 failed attempts)")) << out;
     EXPECT_TRUE(contains(out, "incorrect password (2 of 3 failed attempts)")) << out;
     EXPECT_TRUE(contains(out, "too many failed logins: the Crypto Officer and Crypto User are "
-                              "locked out. The Partition SO can unlock it with 'role resetpw "
-                              "-name co'"))
+                              "locked out. The Partition SO can unlock both with 'role "
+                              "resetpw -name co' if HSM policy 15 was on"))
         << out;
     EXPECT_TRUE(contains(out, "the Crypto Officer is locked out")) << out;
     EXPECT_TRUE(contains(out, "Command Result : 0xa4 (CKR_PIN_LOCKED)")) << out;
@@ -220,6 +220,35 @@ TEST_F(RoleCommandsTest, JsonCarriesTheRoleState) {
     EXPECT_EQ(j["data"]["role"], "Crypto Officer");
     EXPECT_EQ(j["data"]["initialized"], true);
     EXPECT_EQ(j["data"]["lockout_threshold"], 10);
+}
+
+// HSM policy 15 on before the partition was created: the Partition SO can lift the Crypto
+// Officer's lockout (hsm and partition create are hsm_commands.cpp / partition_admin_commands.cpp's).
+TEST_F(RoleCommandsTest, PartitionSoResetsALockedOutOfficerWhenPolicy15WasOnAtCreation) {
+    make(100001, {7, 3, 0}, {});
+    const std::string out = run(
+        "slot set -slot 0\n"
+        "hsm login -password so-password-1\n"
+        "hsm changepolicy -policy 15 -value 1 -force\n"
+        "partition create -partition p7 -force\n"
+        "slot set -slot 1\n"
+        "partition init -label p7 -password po-password-1 -domain domain-alpha -force\n"
+        "role login -name po -password po-password-1\n"
+        "role init -name co -password co-password-1\n"
+        "partition changepolicy -policy 20 -value 1\n"
+        "role login -name co -password wrong-password\n"
+        "role login -name po -password po-password-1\n"
+        "role resetpw -name co -password co-password-2\n"
+        "role login -name co -password co-password-2\n");
+    EXPECT_TRUE(contains(out, "the Crypto Officer and Crypto User are locked out")) << out;
+    EXPECT_TRUE(contains(out, "The Crypto Officer's password is reset and its lockout cleared"))
+        << out;
+    EXPECT_TRUE(contains(out, "The Crypto Officer is logged in on slot 1.")) << out;
+    size_t ok = 0;
+    for (size_t at = out.find("Command Result : No Error"); at != std::string::npos;
+         at = out.find("Command Result : No Error", at + 1))
+        ++ok;
+    EXPECT_EQ(ok, 12u) << out;
 }
 
 }  // namespace
