@@ -18,25 +18,26 @@ using shell::ValueKind;
 // the reference; any fixed public string serves, and every srcm/srsh user gets the same one.
 constexpr std::string_view kDefaultDomain = "defaultdomain";
 
-std::string yes_no(bool b) { return b ? "yes" : "no"; }
+std::string yes_no(bool b) {
+    return b ? "yes" : "no";
+}
 
 std::string object_type_name(std::optional<uint64_t> cls) {
     if (!cls) return "Unknown";
     switch (*cls) {
-        case hsm::cls::kData: return "Data";
-        case hsm::cls::kCertificate: return "Certificate";
-        case hsm::cls::kPublicKey: return "Public Key";
-        case hsm::cls::kPrivateKey: return "Private Key";
-        case hsm::cls::kSecretKey: return "Symmetric Key";
-        default: return fmt::format("Vendor Object (0x{:x})", *cls);
+        case hsm::cls::kData:
+            return "Data";
+        case hsm::cls::kCertificate:
+            return "Certificate";
+        case hsm::cls::kPublicKey:
+            return "Public Key";
+        case hsm::cls::kPrivateKey:
+            return "Private Key";
+        case hsm::cls::kSecretKey:
+            return "Symmetric Key";
+        default:
+            return fmt::format("Vendor Object (0x{:x})", *cls);
     }
-}
-
-// The admin slot of the slot's device, for messages that send the operator there.
-std::string admin_slot_of(Invocation& in, const SlotContext& c) {
-    for (const auto& s : in.state.client().slots())
-        if (s->admin() && s->device == c.slot->device) return std::to_string(s->id);
-    return "<admin slot>";
 }
 
 class PartitionInit final : public Command {
@@ -45,25 +46,28 @@ public:
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(SlotContext c, slot_context(in, SlotNeed::Partition));
         if (c.generation == hsm::Generation::PrePpso)
-            return error(Err::FunctionNotSupported,
-                         fmt::format("slot {} is a pre-PPSO partition (firmware {}): it has no "
-                                     "Partition SO and is not initialized from the client. The HSM "
-                                     "SO creates legacy partitions with their owner password and "
-                                     "cloning domain ('partition create' on the HSM's admin slot, "
-                                     "slot {}); log in to it with 'partition login'",
-                                     c.slot->id, c.device.firmware.to_string(),
-                                     admin_slot_of(in, c)));
+            return error(
+                Err::FunctionNotSupported,
+                fmt::format("slot {} is a pre-PPSO partition (firmware {}): it has no "
+                            "Partition SO and is not initialized from the client. The HSM "
+                            "SO creates legacy partitions with their owner password and "
+                            "cloning domain ('partition create' on the HSM's admin slot, "
+                            "slot {}); log in to it with 'partition login'",
+                            c.slot->id, c.device.firmware.to_string(), admin_slot_id(in, c)));
         if (in.args.has("domain") && in.args.has("defaultdomain"))
-            return error(Err::ArgumentsBad, "give either -domain or -defaultdomain, not both\n"
-                                            "Usage: " + shell::Grammar::usage(m_spec));
+            return error(Err::ArgumentsBad,
+                         "give either -domain or -defaultdomain, not both\n"
+                         "Usage: " +
+                             shell::Grammar::usage(m_spec));
         hsm::PartitionInitParams params;
         params.label = *in.args.text("label");
         SR_ASSIGN_OR_RETURN(params.so_password,
                             secret_option(in, "password", "password for Partition SO", true));
         if (in.args.has("defaultdomain")) {
             params.domain = kDefaultDomain;
-            in.reply.line("        Using the default cloning domain: it is public and insecure; "
-                          "use -domain for real keys.");
+            in.reply.line(
+                "        Using the default cloning domain: it is public and insecure; "
+                "use -domain for real keys.");
         } else {
             SR_ASSIGN_OR_RETURN(params.domain,
                                 secret_option(in, "domain", "the domain name", true));
@@ -79,10 +83,10 @@ public:
         SR_TRY(st);
         // Init ends every role and login the partition had; start the slot afresh.
         in.state.drop_session(c.slot->id);
-        in.reply.line(fmt::format("        Partition on slot {} initialized with label '{}'; "
-                                  "next: '{}'.",
-                                  c.slot->id, params.label,
-                                  login_command(c, hsm::Role::PartitionSo)));
+        in.reply.line(
+            fmt::format("        Partition on slot {} initialized with label '{}'; "
+                        "next: '{}'.",
+                        c.slot->id, params.label, login_command(c, hsm::Role::PartitionSo)));
         in.reply.data()["slot"] = c.slot->id;
         in.reply.data()["label"] = params.label;
         return {};
@@ -90,7 +94,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "partition", "par", "init", "", "Initialize a partition: label, Partition SO and domain",
+        "partition",
+        "par",
+        "init",
+        "",
+        "Initialize a partition: label, Partition SO and domain",
         "Sets the partition's label, its Partition SO password and its cloning domain (PPSO "
         "6.22.0+ and 7.x). Destroys all contents of the partition; asks for 'proceed' unless "
         "-force is given. The password and the domain are asked for twice when not given. "
@@ -121,9 +129,10 @@ public:
                             secret_option(in, "password", "the partition owner's password", false));
         std::optional<hsm::Role> replaced;
         SR_TRY(login_replacing(in, c, hsm::Role::CryptoOfficer, pw, &replaced));
-        in.reply.line(fmt::format("        The partition owner ('Crypto Officer') is logged in "
-                                  "on slot {}.",
-                                  c.slot->id));
+        in.reply.line(
+            fmt::format("        The partition owner ('Crypto Officer') is logged in "
+                        "on slot {}.",
+                        c.slot->id));
         in.reply.data()["slot"] = c.slot->id;
         in.reply.data()["role"] = "Crypto Officer";
         return {};
@@ -131,7 +140,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "partition", "par", "login", "", "Log in to a pre-PPSO partition as its owner",
+        "partition",
+        "par",
+        "login",
+        "",
+        "Log in to a pre-PPSO partition as its owner",
         "Pre-PPSO firmware (5.x, 6.0-6.21.2) only: logs the partition owner (the Crypto Officer) "
         "in on the current slot. PPSO and 7.x partitions use 'role login'.",
         {{"password", "p", ValueKind::Secret, false, "<password>", "The partition password."}}};
@@ -159,7 +172,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "partition", "par", "logout", "", "Log the partition owner out (pre-PPSO)",
+        "partition",
+        "par",
+        "logout",
+        "",
+        "Log the partition owner out (pre-PPSO)",
         "Pre-PPSO firmware only; PPSO and 7.x partitions use 'role logout'.",
         {}};
 };
@@ -248,7 +265,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "partition", "par", "contents", "", "List the objects of a partition",
+        "partition",
+        "par",
+        "contents",
+        "",
+        "List the objects of a partition",
         "Lists the objects the logged-in role can see (public objects when nobody is logged in): "
         "label, handle, type and Object UID (OUID, kept by cloning).",
         {{"slot", "s", ValueKind::Number, false, "<slot>", "The slot (default: the current slot)."},
@@ -308,8 +329,10 @@ public:
             std::string name(hsm::role_display_name(r));
             if (c.generation == hsm::Generation::PrePpso) name = "Partition owner";
             in.reply.line(fmt::format("                {:<24}{}", name + ":", role_summary(st)));
-            roles.push_back({{"role", name}, {"initialized", st.initialized},
-                             {"failed_logins", st.failed_logins}, {"locked_out", st.locked_out},
+            roles.push_back({{"role", name},
+                             {"initialized", st.initialized},
+                             {"failed_logins", st.failed_logins},
+                             {"locked_out", st.locked_out},
                              {"must_change_password", st.must_change_password}});
         }
         d["roles"] = std::move(roles);
@@ -318,7 +341,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "partition", "par", "showinfo", "", "Show a partition's facts and its roles",
+        "partition",
+        "par",
+        "showinfo",
+        "",
+        "Show a partition's facts and its roles",
         "Label, name, serial number, firmware and personality, whether it is initialized, the "
         "fingerprint of its cloning domain (equal fingerprints mean the same domain), the number "
         "of objects, who is logged in, and the state of each role.",

@@ -1,11 +1,12 @@
 // Partition capabilities and policies from srcm (luna-reference §1.7, §3; BEHAVIOUR.md
 // "Policies"): shown from the engine's tables, changed by the Partition SO on PPSO / 7.x and by
 // the HSM SO on pre-PPSO firmware (the legacy `-partition <name>` form on the admin slot).
+#include "cm/partition_policy_commands.h"
+
 #include <fmt/format.h>
 
 #include <charconv>
 
-#include "cm/partition_policy_commands.h"
 #include "cm/role_support.h"
 #include "hsm/policy.h"
 
@@ -23,7 +24,7 @@ std::string destructive_note(const hsm::PolicyDef& d) {
 }
 
 Result<std::map<uint32_t, uint64_t>> policy_values(hsm::Device& dev, hsm::PartitionId p,
-                                                  const hsm::FirmwareVersion& fw) {
+                                                   const hsm::FirmwareVersion& fw) {
     auto values = hsm::default_policy_values(hsm::partition_policies(), fw);
     SR_ASSIGN_OR_RETURN(std::vector<hsm::PolicyValue> stored, dev.partition_policies(p));
     for (const auto& v : stored) values[v.id] = v.value;
@@ -43,8 +44,7 @@ class PartitionShowPolicies final : public Command {
 public:
     const shell::CommandSpec& spec() const override { return m_spec; }
     Status run(Invocation& in) override {
-        SR_ASSIGN_OR_RETURN(SlotContext c,
-                            slot_context(in, SlotNeed::Any, in.args.number("slot")));
+        SR_ASSIGN_OR_RETURN(SlotContext c, slot_context(in, SlotNeed::Any, in.args.number("slot")));
         hsm::PartitionId partition = c.slot->partition;
         const auto name = in.args.text("partition");
         if (c.slot->admin()) {
@@ -70,8 +70,8 @@ public:
         in.reply.line("        Partition Capabilities");
         for (const hsm::PolicyDef& d : hsm::partition_policies()) {
             if (!hsm::applies_to(d, fw)) continue;
-            in.reply.line(fmt::format("                {}: {} : {}", d.id, d.capability_name,
-                                      d.capability));
+            in.reply.line(
+                fmt::format("                {}: {} : {}", d.id, d.capability_name, d.capability));
             caps.push_back({{"id", d.id}, {"name", d.capability_name}, {"value", d.capability}});
         }
         in.reply.line();
@@ -96,7 +96,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "partition", "par", "showpolicies", "", "Show a partition's capabilities and policies",
+        "partition",
+        "par",
+        "showpolicies",
+        "",
+        "Show a partition's capabilities and policies",
         "Prints the capabilities, then the policies whose capability is non-zero, as "
         "'ID: Name : value'. -verbose adds whether changing a policy is destructive (erases "
         "every object of the partition) when it is enabled or disabled. Needs no login. On an "
@@ -114,8 +118,7 @@ Result<std::vector<T>> numbers(const std::vector<std::string>& words, std::strin
         T v{};
         auto [end, ec] = std::from_chars(w.data(), w.data() + w.size(), v);
         if (ec != std::errc() || end != w.data() + w.size())
-            return error(Err::ArgumentsBad,
-                         fmt::format("-{}: '{}' is not a number", option, w));
+            return error(Err::ArgumentsBad, fmt::format("-{}: '{}' is not a number", option, w));
         out.push_back(v);
     }
     return out;
@@ -149,9 +152,9 @@ public:
                                 "All partition objects will be destroyed."}));
         std::vector<hsm::PolicyValue> values;
         for (const auto& [id, v] : plan->effective_changes) values.push_back({id, v});
-        SR_ASSIGN_OR_RETURN(hsm::PolicyChangeResult r,
-                            c.dev().set_partition_policies(c.slot->device->app, t.partition,
-                                                           values));
+        SR_ASSIGN_OR_RETURN(
+            hsm::PolicyChangeResult r,
+            c.dev().set_partition_policies(c.slot->device->app, t.partition, values));
         nlohmann::json changed = nlohmann::json::array();
         for (const auto& [id, v] : plan->effective_changes) {
             const hsm::PolicyDef* d = hsm::find_policy(hsm::partition_policies(), id);
@@ -195,8 +198,8 @@ private:
                                      "are the HSM SO's. Type 'slot set -slot {}', 'hsm login', "
                                      "then 'partition changepolicy -partition {} -policy ... "
                                      "-value ...'",
-                                     c.slot->id, c.device.firmware.to_string(), admin_slot(in, c),
-                                     p.name));
+                                     c.slot->id, c.device.firmware.to_string(),
+                                     admin_slot_id(in, c), p.name));
         }
         SR_TRY(require_role(in, c, hsm::Role::PartitionSo, "change partition policies"));
         return Target{c.slot->partition, std::to_string(c.slot->id)};
@@ -211,27 +214,15 @@ private:
                              shell::Grammar::usage(m_spec));
         SR_ASSIGN_OR_RETURN(hsm::PartitionInfo found, named_partition(c, *name));
         if (c.generation != hsm::Generation::PrePpso)
-            return error(Err::UserNotAuthorized,
-                         fmt::format("on firmware {} partition policies are the Partition SO's: "
-                                     "type 'slot set -slot {}', 'role login -name {}', then "
-                                     "'partition changepolicy -policy ... -value ...'",
-                                     c.device.firmware.to_string(),
-                                     partition_slot(in, c, found.id),
-                                     typed_role_name(c.generation, hsm::Role::PartitionSo)));
+            return error(
+                Err::UserNotAuthorized,
+                fmt::format("on firmware {} partition policies are the Partition SO's: "
+                            "type 'slot set -slot {}', 'role login -name {}', then "
+                            "'partition changepolicy -policy ... -value ...'",
+                            c.device.firmware.to_string(), partition_slot_id(in, c, found.id),
+                            typed_role_name(c.generation, hsm::Role::PartitionSo)));
         SR_TRY(require_role(in, c, hsm::Role::HsmSo, "change a pre-PPSO partition's policies"));
         return Target{found.id, found.name};
-    }
-
-    static std::string admin_slot(Invocation& in, const SlotContext& c) {
-        for (const auto& s : in.state.client().slots())
-            if (s->admin() && s->device == c.slot->device) return std::to_string(s->id);
-        return "<admin slot>";
-    }
-    static std::string partition_slot(Invocation& in, const SlotContext& c, hsm::PartitionId p) {
-        for (const auto& s : in.state.client().slots())
-            if (!s->admin() && s->device == c.slot->device && s->partition == p)
-                return std::to_string(s->id);
-        return "<partition slot>";
     }
 
     static Status explain(const Status& st) {
@@ -243,7 +234,11 @@ private:
     }
 
     const shell::CommandSpec m_spec{
-        "partition", "par", "changepolicy", "changepo", "Change partition policies",
+        "partition",
+        "par",
+        "changepolicy",
+        "changepo",
+        "Change partition policies",
         "Sets one or more partition policies (-policy 33,37,40 -value 0,1,1). PPSO and 7.x: the "
         "Partition SO must be logged in on the partition slot. Pre-PPSO: the HSM SO changes them "
         "from the HSM's admin slot with -partition <name>. A destructive change erases every "

@@ -14,7 +14,9 @@ namespace {
 
 using shell::ValueKind;
 
-std::string yes_no(bool b) { return b ? "yes" : "no"; }
+std::string yes_no(bool b) {
+    return b ? "yes" : "no";
+}
 
 std::span<const hsm::Role> slot_roles(const SlotContext& c) {
     return c.slot->admin() ? hsm::hsm_roles(c.device.firmware)
@@ -56,7 +58,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "role", "", "list", "", "List the roles of the current slot",
+        "role",
+        "",
+        "list",
+        "",
+        "List the roles of the current slot",
         "Shows each role the current slot has and the command that logs it in, per firmware: "
         "pre-PPSO partitions have only their owner ('partition login'), PPSO 6.22+ full names "
         "only, 7.x short or full names.",
@@ -68,9 +74,9 @@ public:
     const shell::CommandSpec& spec() const override { return m_spec; }
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(SlotContext c, slot_context(in, SlotNeed::Any));
-        SR_ASSIGN_OR_RETURN(hsm::Role role,
-                            resolve_role(c, *in.args.text("name"),
-                                         "log in as the owner with 'partition login'"));
+        SR_ASSIGN_OR_RETURN(
+            hsm::Role role,
+            resolve_role(c, *in.args.text("name"), "log in as the owner with 'partition login'"));
         const std::string display(hsm::role_display_name(role));
         SR_ASSIGN_OR_RETURN(std::string pw,
                             secret_option(in, "password", "password for " + display, false));
@@ -82,26 +88,32 @@ public:
         in.reply.line(fmt::format("        The {} is logged in on slot {}.", display, c.slot->id));
         SR_ASSIGN_OR_RETURN(hsm::RoleState st, c.dev().role_state(c.slot->partition, role));
         if (st.must_change_password)
-            in.reply.line(fmt::format("        Its password was set by another role: change it "
-                                      "with 'role changepw -name {}'.",
-                                      typed_role_name(c.generation, role)));
+            in.reply.line(
+                fmt::format("        Its password was set by another role: change it "
+                            "with 'role changepw -name {}'.",
+                            typed_role_name(c.generation, role)));
         in.reply.data()["slot"] = c.slot->id;
         in.reply.data()["role"] = display;
-        in.reply.data()["replaced"] = replaced ? nlohmann::json(std::string(
-                                                     hsm::role_display_name(*replaced)))
-                                               : nlohmann::json();
+        in.reply.data()["replaced"] =
+            replaced ? nlohmann::json(std::string(hsm::role_display_name(*replaced)))
+                     : nlohmann::json();
         in.reply.data()["must_change_password"] = st.must_change_password;
         return {};
     }
 
 private:
     const shell::CommandSpec m_spec{
-        "role", "", "login", "", "Log a role in on the current slot",
+        "role",
+        "",
+        "login",
+        "",
+        "Log a role in on the current slot",
         "Logs the named role in on the current slot; whoever was logged in there is logged out "
         "first (each slot keeps one login). Names: PPSO 6.22+ full names only ('Crypto "
         "Officer'), 7.x also po/co/cu/lco/au in any case; pre-PPSO partitions use 'partition "
         "login'. The password is asked for when not given.",
-        {{"name", "n", ValueKind::Text, true, "<role>", "The role: po, co, cu, Crypto Officer, ..."},
+        {{"name", "n", ValueKind::Text, true, "<role>",
+          "The role: po, co, cu, Crypto Officer, ..."},
          {"password", "p", ValueKind::Secret, false, "<password>", "The role's password."}}};
 };
 
@@ -123,8 +135,8 @@ public:
     }
 
 private:
-    const shell::CommandSpec m_spec{"role", "", "logout", "",
-                                    "Log out whoever is logged in on the current slot", "", {}};
+    const shell::CommandSpec m_spec{
+        "role", "", "logout", "", "Log out whoever is logged in on the current slot", "", {}};
 };
 
 class RoleShow final : public Command {
@@ -132,9 +144,9 @@ public:
     const shell::CommandSpec& spec() const override { return m_spec; }
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(SlotContext c, slot_context(in, SlotNeed::Any));
-        SR_ASSIGN_OR_RETURN(hsm::Role role,
-                            resolve_role(c, *in.args.text("name"),
-                                         "'partition showinfo' shows the owner's state"));
+        SR_ASSIGN_OR_RETURN(
+            hsm::Role role,
+            resolve_role(c, *in.args.text("name"), "'partition showinfo' shows the owner's state"));
         SR_ASSIGN_OR_RETURN(hsm::RoleState st, c.dev().role_state(c.slot->partition, role));
         std::map<uint32_t, uint64_t> values;
         if (!c.slot->admin()) {
@@ -146,9 +158,9 @@ public:
         const std::string display(hsm::role_display_name(role));
         in.reply.line(arrow_line("Role", display, 28));
         in.reply.line(arrow_line("Initialized", yes_no(st.initialized), 28));
-        in.reply.line(arrow_line(
-            "Failed login attempts",
-            fmt::format("{} (lockout after {})", st.failed_logins, threshold), 28));
+        in.reply.line(arrow_line("Failed login attempts",
+                                 fmt::format("{} (lockout after {})", st.failed_logins, threshold),
+                                 28));
         in.reply.line(arrow_line("Locked out", yes_no(st.locked_out), 28));
         in.reply.line(arrow_line("Must change password", yes_no(st.must_change_password), 28));
         in.reply.line(arrow_line("Logged in", yes_no(who == role), 28));
@@ -166,7 +178,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "role", "", "show", "", "Show a role's state",
+        "role",
+        "",
+        "show",
+        "",
+        "Show a role's state",
         "Whether the role is initialized, its consecutive failed logins and the lockout "
         "threshold (partition policy 20 for the Crypto Officer and Crypto User), whether it is "
         "locked out, whether its password must be changed, and whether it is logged in here.",

@@ -2,9 +2,10 @@
 // Crypto Officer, the Crypto Officer the Crypto User; a logged-in role changes its own password;
 // resets follow the same authority (the CO's only with HSM policy 15). Challenge secrets belong
 // to PED partitions, which this version emulates with passwords only.
+#include "cm/role_credential_commands.h"
+
 #include <fmt/format.h>
 
-#include "cm/role_credential_commands.h"
 #include "cm/role_support.h"
 
 namespace sr::cm {
@@ -53,9 +54,10 @@ public:
         SR_ASSIGN_OR_RETURN(std::string pw,
                             secret_option(in, "password", "password for " + display, true));
         SR_TRY(c.dev().init_role(c.sid(), role, pw));
-        in.reply.line(fmt::format("        The {} is initialized on slot {}; it logs in with "
-                                  "'{}'.",
-                                  display, c.slot->id, login_command(c, role)));
+        in.reply.line(
+            fmt::format("        The {} is initialized on slot {}; it logs in with "
+                        "'{}'.",
+                        display, c.slot->id, login_command(c, role)));
         in.reply.data()["slot"] = c.slot->id;
         in.reply.data()["role"] = display;
         return {};
@@ -63,7 +65,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "role", "", "init", "", "Initialize a role (set its first password)",
+        "role",
+        "",
+        "init",
+        "",
+        "Initialize a role (set its first password)",
         "The Partition SO initializes the Crypto Officer; the Crypto Officer initializes the "
         "Crypto User (and, on 7.7+, the Limited Crypto Officer). The password is asked for twice "
         "when not given. Pre-PPSO partitions have no roles to initialize.",
@@ -83,9 +89,8 @@ public:
                                          "('partition create' on the admin slot)"));
         const std::string display(hsm::role_display_name(role));
         SR_TRY(require_role(in, c, role, "change the " + display + "'s password"));
-        SR_ASSIGN_OR_RETURN(std::string old_pw, secret_option(in, "oldpw",
-                                                              "existing password for " + display,
-                                                              false));
+        SR_ASSIGN_OR_RETURN(std::string old_pw,
+                            secret_option(in, "oldpw", "existing password for " + display, false));
         SR_ASSIGN_OR_RETURN(std::string new_pw,
                             secret_option(in, "newpw", "new password for " + display, true));
         SR_TRY(c.dev().change_password(c.sid(), role, old_pw, new_pw));
@@ -97,7 +102,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "role", "", "changepw", "", "Change the logged-in role's password",
+        "role",
+        "",
+        "changepw",
+        "",
+        "Change the logged-in role's password",
         "The named role must be the one logged in on the current slot. The old password is "
         "asked for once, the new one twice, when not given.",
         {{"name", "n", ValueKind::Text, true, "<role>", "The role (the one logged in)."},
@@ -119,9 +128,10 @@ public:
         SR_ASSIGN_OR_RETURN(std::string pw,
                             secret_option(in, "password", "new password for " + display, true));
         SR_TRY(c.dev().reset_password(c.sid(), role, pw));
-        in.reply.line(fmt::format("        The {}'s password is reset and its lockout cleared; it "
-                                  "should change the password at its next login.",
-                                  display));
+        in.reply.line(
+            fmt::format("        The {}'s password is reset and its lockout cleared; it "
+                        "should change the password at its next login.",
+                        display));
         in.reply.data()["slot"] = c.slot->id;
         in.reply.data()["role"] = display;
         return {};
@@ -129,7 +139,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "role", "", "resetpw", "", "Reset a role's password (and clear its lockout)",
+        "role",
+        "",
+        "resetpw",
+        "",
+        "Reset a role's password (and clear its lockout)",
         "The Crypto Officer resets the Crypto User at any time; the Partition SO resets the "
         "Crypto Officer only if HSM policy 15 was on before the partition was created.",
         {{"name", "n", ValueKind::Text, true, "<role>", "The role to reset."},
@@ -165,7 +179,11 @@ public:
 
 private:
     const shell::CommandSpec m_spec{
-        "role", "", "createchallenge", "crc", "Set a role's challenge secret (PED partitions)",
+        "role",
+        "",
+        "createchallenge",
+        "crc",
+        "Set a role's challenge secret (PED partitions)",
         "On PED-authenticated partitions the challenge secret is what applications present once "
         "the role is activated. This version emulates PED partitions with passwords only, so the "
         "command explains what to do instead; on password partitions there is nothing to do.",

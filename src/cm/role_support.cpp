@@ -34,6 +34,19 @@ Result<hsm::Role> resolve_role(const SlotContext& c, std::string_view name,
     return hsm::resolve_role_name(c.generation, name, c.slot->admin());
 }
 
+std::string admin_slot_id(Invocation& in, const SlotContext& c) {
+    for (const auto& s : in.state.client().slots())
+        if (s->admin() && s->device == c.slot->device) return std::to_string(s->id);
+    return "<admin slot>";
+}
+
+std::string partition_slot_id(Invocation& in, const SlotContext& c, hsm::PartitionId p) {
+    for (const auto& s : in.state.client().slots())
+        if (!s->admin() && s->device == c.slot->device && s->partition == p)
+            return std::to_string(s->id);
+    return "<partition slot>";
+}
+
 Result<std::optional<hsm::Role>> current_login(Invocation& in, const SlotContext& c) {
     return in.state.login_of(c.slot->id);
 }
@@ -53,8 +66,8 @@ std::string login_hint(const SlotContext& c, hsm::Role role, Err code) {
                    typed_role_name(c.generation, role) + "'.";
         return {};
     }
-    if (code == Err::UserPinNotInitialized && role != hsm::Role::PartitionSo &&
-        !c.slot->admin() && c.generation != hsm::Generation::PrePpso)
+    if (code == Err::UserPinNotInitialized && role != hsm::Role::PartitionSo && !c.slot->admin() &&
+        c.generation != hsm::Generation::PrePpso)
         return " Initialize it first: 'role init -name " + typed_role_name(c.generation, role) +
                "' (by the " +
                (role == hsm::Role::CryptoOfficer ? std::string("Partition SO")
@@ -79,15 +92,14 @@ Status login_replacing(Invocation& in, const SlotContext& c, hsm::Role role,
     return error(st.code(), std::string(st.message()) + "." + hint);
 }
 
-Status require_role(Invocation& in, const SlotContext& c, hsm::Role role,
-                    std::string_view to_do) {
+Status require_role(Invocation& in, const SlotContext& c, hsm::Role role, std::string_view to_do) {
     SR_ASSIGN_OR_RETURN(std::optional<hsm::Role> who, current_login(in, c));
     if (who == role) return {};
     const std::string name(hsm::role_display_name(role));
     if (!who)
         return error(Err::UserNotLoggedIn,
-                     fmt::format("the {} must be logged in on slot {} to {}: type '{}' first",
-                                 name, c.slot->id, to_do, login_command(c, role)));
+                     fmt::format("the {} must be logged in on slot {} to {}: type '{}' first", name,
+                                 c.slot->id, to_do, login_command(c, role)));
     return error(Err::UserNotAuthorized,
                  fmt::format("only the {} may {}, and the {} is logged in on slot {}: type '{}' "
                              "(it logs the {} out)",

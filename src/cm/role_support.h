@@ -31,6 +31,11 @@ std::string login_command(const SlotContext& c, hsm::Role role);
 Result<hsm::Role> resolve_role(const SlotContext& c, std::string_view name,
                                std::string_view pre_ppso_hint);
 
+// Slot numbers for messages that send the operator elsewhere: the admin slot of the slot's
+// device, and the slot of one of its partitions ("<admin slot>" / "<partition slot>" if none).
+std::string admin_slot_id(Invocation& in, const SlotContext& c);
+std::string partition_slot_id(Invocation& in, const SlotContext& c, hsm::PartitionId p);
+
 // Who this shell has logged in on the slot, if anyone.
 Result<std::optional<hsm::Role>> current_login(Invocation& in, const SlotContext& c);
 
@@ -42,7 +47,6 @@ Status login_replacing(Invocation& in, const SlotContext& c, hsm::Role role,
 
 // A refusal for a command that needs `role` logged in on this slot, naming the login command.
 // Ok when `role` is the one logged in.
-Status require_role(Invocation& in, const SlotContext& c, hsm::Role role,
-                    std::string_view to_do);
+Status require_role(Invocation& in, const SlotContext& c, hsm::Role role, std::string_view to_do);
 
 }  // namespace sr::cm

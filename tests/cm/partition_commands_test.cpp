@@ -93,31 +93,32 @@ TEST_F(PartitionCommandsTest, GuideChapter5FromPpsoSourceRunsAsWritten) {
     auto dst = make(100001, {7, 3, 0}, {"dst"});
     auto src = make(100002, {6, 22, 0}, {"src"}, ppso_ready);
     add_objects(src);
-    const std::string out = run(
-        "slot list\n"
-        "slot set -slot 1\n"
-        "partition init -label dst7\n"
-        "po-password-1\npo-password-1\ndomain-alpha\ndomain-alpha\nproceed\n"
-        "role login -name po\n"
-        "po-password-1\n"
-        "role init -name co\n"
-        "co-password-1\nco-password-1\n"
-        "slot set -slot 3\n"
-        "role login -name Crypto Officer\n"
-        "co-password-1\n"
-        "partition contents\n"
-        // Steps 5 and after (partition clone is clone_commands.cpp's): the full procedure.
-        "partition clone -objects 0 -slot 1\n"
-        "proceed\nco-password-1\n"
-        "slot set -slot 1\n"
-        "role login -name co -password co-password-1\n"
-        "partition contents\n");
+    const std::string out =
+        run("slot list\n"
+            "slot set -slot 1\n"
+            "partition init -label dst7\n"
+            "po-password-1\npo-password-1\ndomain-alpha\ndomain-alpha\nproceed\n"
+            "role login -name po\n"
+            "po-password-1\n"
+            "role init -name co\n"
+            "co-password-1\nco-password-1\n"
+            "slot set -slot 3\n"
+            "role login -name Crypto Officer\n"
+            "co-password-1\n"
+            "partition contents\n"
+            // Steps 5 and after (partition clone is clone_commands.cpp's): the full procedure.
+            "partition clone -objects 0 -slot 1\n"
+            "proceed\nco-password-1\n"
+            "slot set -slot 1\n"
+            "role login -name co -password co-password-1\n"
+            "partition contents\n");
     expect_all_ok(out, 12);
     EXPECT_EQ(count(out, "Number of objects:  3"), 2u) << out;
     EXPECT_EQ(count(out, "Object UID:   a2a2a2a2a2a2a2a2a2a2a2a2"), 2u) << out;
     EXPECT_TRUE(contains(out, "Type 'proceed' to continue, or 'quit' to quit now ->")) << out;
-    EXPECT_TRUE(contains(out, "Enter password for Partition SO: \nRe-enter password for "
-                              "Partition SO: \nEnter the domain name: \nRe-enter the domain name: "))
+    EXPECT_TRUE(contains(out,
+                         "Enter password for Partition SO: \nRe-enter password for "
+                         "Partition SO: \nEnter the domain name: \nRe-enter the domain name: "))
         << out;
     EXPECT_TRUE(contains(out, "The 'Crypto Officer' is currently logged in.")) << out;
     EXPECT_TRUE(contains(out, "Label:        app-config")) << out;
@@ -133,24 +134,24 @@ TEST_F(PartitionCommandsTest, GuideChapter5FromPrePpsoSourceRunsAsWritten) {
     auto dst = make(100001, {7, 3, 0}, {"dst"});
     auto src = make(100002, {6, 21, 0}, {"legacy"}, legacy_ready);
     add_objects(src);
-    const std::string out = run(
-        "slot list\n"
-        "slot set -slot 1\n"
-        "partition init -label dst7\n"
-        "po-password-1\npo-password-1\ndomain-alpha\ndomain-alpha\nproceed\n"
-        "role login -name po\n"
-        "po-password-1\n"
-        "role init -name co\n"
-        "co-password-1\nco-password-1\n"
-        "slot set -slot 3\n"
-        "partition login\n"
-        "co-password-1\n"
-        "partition contents\n"
-        "partition clone -objects 0 -slot 1\n"
-        "proceed\nco-password-1\n"
-        "slot set -slot 1\n"
-        "role login -name co -password co-password-1\n"
-        "partition contents\n");
+    const std::string out =
+        run("slot list\n"
+            "slot set -slot 1\n"
+            "partition init -label dst7\n"
+            "po-password-1\npo-password-1\ndomain-alpha\ndomain-alpha\nproceed\n"
+            "role login -name po\n"
+            "po-password-1\n"
+            "role init -name co\n"
+            "co-password-1\nco-password-1\n"
+            "slot set -slot 3\n"
+            "partition login\n"
+            "co-password-1\n"
+            "partition contents\n"
+            "partition clone -objects 0 -slot 1\n"
+            "proceed\nco-password-1\n"
+            "slot set -slot 1\n"
+            "role login -name co -password co-password-1\n"
+            "partition contents\n");
     expect_all_ok(out, 12);
     EXPECT_TRUE(contains(out, "Enter the partition owner's password: ")) << out;
     EXPECT_TRUE(contains(out, "The Partition SO was logged out first.")) << out;
@@ -190,9 +191,10 @@ TEST_F(PartitionCommandsTest, ContentsGolden) {
               "\n");
     // Nobody logged in: only public objects, and these are private.
     const std::string nobody = run("slot set -slot 1\npartition contents\n");
-    EXPECT_TRUE(contains(nobody, "\n        No one is currently logged in. Looking for public "
-                                 "objects.\n\n        Object list:\n\n        Number of objects:  "
-                                 "0\n\nCommand Result : No Error\n"))
+    EXPECT_TRUE(contains(nobody,
+                         "\n        No one is currently logged in. Looking for public "
+                         "objects.\n\n        Object list:\n\n        Number of objects:  "
+                         "0\n\nCommand Result : No Error\n"))
         << nobody;
 }
 
@@ -273,29 +275,33 @@ TEST_F(PartitionCommandsTest, ShowPoliciesGolden) {
 TEST_F(PartitionCommandsTest, ShowPoliciesVerboseNamesDestructiveChanges) {
     make(100001, {7, 3, 0}, {"p7"}, ppso_ready);
     const std::string out = run("par showpolicies -s 1 -v\n");
-    EXPECT_TRUE(contains(out, "                0: Allow private key cloning : 1 (destructive when "
-                              "enabled)\n"))
+    EXPECT_TRUE(contains(out,
+                         "                0: Allow private key cloning : 1 (destructive when "
+                         "enabled)\n"))
         << out;
-    EXPECT_TRUE(contains(out, "                4: Allow secret key cloning : 1 (not destructive)\n"))
+    EXPECT_TRUE(
+        contains(out, "                4: Allow secret key cloning : 1 (not destructive)\n"))
         << out;
 }
 
 TEST_F(PartitionCommandsTest, CloningAndWrappingCannotBothBeOn) {
     make(100001, {7, 3, 0}, {"p7"}, ppso_ready);
-    const std::string out = run(
-        "slot set -slot 1\n"
-        "role login -name po -password po-password-1\n"
-        "partition changepolicy -policy 1 -value 1\n"
-        "par changepo -p 0,1 -v 0,1 -force\n"
-        "partition showpolicies\n");
-    EXPECT_TRUE(contains(out, "policy 0 (Allow private key cloning) and policy 1 cannot both be "
-                              "enabled: a partition is in cloning mode (0=1, 1=0) or key-export "
-                              "mode (0=0, 1=1), never both"))
+    const std::string out =
+        run("slot set -slot 1\n"
+            "role login -name po -password po-password-1\n"
+            "partition changepolicy -policy 1 -value 1\n"
+            "par changepo -p 0,1 -v 0,1 -force\n"
+            "partition showpolicies\n");
+    EXPECT_TRUE(contains(out,
+                         "policy 0 (Allow private key cloning) and policy 1 cannot both be "
+                         "enabled: a partition is in cloning mode (0=1, 1=0) or key-export "
+                         "mode (0=0, 1=1), never both"))
         << out;
     EXPECT_TRUE(contains(out, "Command Result : 0x")) << out;
     EXPECT_TRUE(contains(out, "(CKR_CONFIG_FAILS_DEPENDENCIES)")) << out;
-    EXPECT_TRUE(contains(out, "Policy 0 (Allow private key cloning) changed from 1 to 0.\n"
-                              "        Policy 1 (Allow private key wrapping) changed from 0 to 1.\n"))
+    EXPECT_TRUE(contains(out,
+                         "Policy 0 (Allow private key cloning) changed from 1 to 0.\n"
+                         "        Policy 1 (Allow private key wrapping) changed from 0 to 1.\n"))
         << out;
     EXPECT_TRUE(contains(out, "                1: Allow private key wrapping : 1\n")) << out;
 }
@@ -303,24 +309,26 @@ TEST_F(PartitionCommandsTest, CloningAndWrappingCannotBothBeOn) {
 TEST_F(PartitionCommandsTest, DestructiveChangeAsksProceedAndQuitKeepsTheObjects) {
     auto p = make(100001, {7, 3, 0}, {"p7"}, ppso_ready);
     add_objects(p);
-    const std::string out = run(
-        "slot set -slot 1\n"
-        "role login -name po -password po-password-1\n"
-        "partition changepolicy -policy 0 -value 0\n"
-        "partition changepolicy -policy 0 -value 1\n"
-        "quit\n"
-        "partition showinfo\n"
-        "partition changepolicy -policy 0 -value 1\n"
-        "proceed\n"
-        "partition showinfo\n");
-    EXPECT_TRUE(contains(out, "You are about to change a destructive partition policy.\n"
-                              "All partition objects will be destroyed.\n"))
+    const std::string out =
+        run("slot set -slot 1\n"
+            "role login -name po -password po-password-1\n"
+            "partition changepolicy -policy 0 -value 0\n"
+            "partition changepolicy -policy 0 -value 1\n"
+            "quit\n"
+            "partition showinfo\n"
+            "partition changepolicy -policy 0 -value 1\n"
+            "proceed\n"
+            "partition showinfo\n");
+    EXPECT_TRUE(contains(out,
+                         "You are about to change a destructive partition policy.\n"
+                         "All partition objects will be destroyed.\n"))
         << out;
     EXPECT_TRUE(contains(out, "Command aborted.\n\nCommand Result : 0x1 (CKR_CANCEL)")) << out;
     const size_t first = out.find("Number of objects ->");
     ASSERT_NE(first, std::string::npos) << out;
     EXPECT_EQ(out.substr(first, 30), "Number of objects ->        3\n") << out;
-    EXPECT_TRUE(contains(out, "Every object of the partition was erased (destructive change).")) << out;
+    EXPECT_TRUE(contains(out, "Every object of the partition was erased (destructive change)."))
+        << out;
     const size_t second = out.find("Number of objects ->", first + 1);
     ASSERT_NE(second, std::string::npos) << out;
     EXPECT_EQ(out.substr(second, 30), "Number of objects ->        0\n") << out;
@@ -328,26 +336,29 @@ TEST_F(PartitionCommandsTest, DestructiveChangeAsksProceedAndQuitKeepsTheObjects
 
 TEST_F(PartitionCommandsTest, PrePpsoPoliciesAreChangedByTheHsmSoFromTheAdminSlot) {
     make(100002, {6, 21, 0}, {"legacy"}, legacy_ready);
-    const std::string out = run(
-        "slot set -slot 1\n"
-        "partition changepolicy -policy 20 -value 5\n"
-        "slot set -slot 0\n"
-        "partition changepolicy -partition legacy -policy 20 -value 5\n"
-        "hsm login -password so-password-1\n"
-        "partition changepolicy -partition legacy -policy 20 -value 5\n"
-        "partition showpolicies -slot 1\n"
-        "partition showpolicies -partition legacy\n"
-        "partition showpolicies\n");
-    EXPECT_TRUE(contains(out, "slot 0 is an HSM admin slot: name the partition with -partition "
-                              "<name> ('hsm showpolicies' shows the HSM's own)"))
+    const std::string out =
+        run("slot set -slot 1\n"
+            "partition changepolicy -policy 20 -value 5\n"
+            "slot set -slot 0\n"
+            "partition changepolicy -partition legacy -policy 20 -value 5\n"
+            "hsm login -password so-password-1\n"
+            "partition changepolicy -partition legacy -policy 20 -value 5\n"
+            "partition showpolicies -slot 1\n"
+            "partition showpolicies -partition legacy\n"
+            "partition showpolicies\n");
+    EXPECT_TRUE(contains(out,
+                         "slot 0 is an HSM admin slot: name the partition with -partition "
+                         "<name> ('hsm showpolicies' shows the HSM's own)"))
         << out;
     EXPECT_EQ(count(out, "                20: Max failed user logins allowed : 5\n"), 2u) << out;
-    EXPECT_TRUE(contains(out, "slot 1 is a pre-PPSO partition (firmware 6.21.0): its policies are "
-                              "the HSM SO's. Type 'slot set -slot 0', 'hsm login', then 'partition "
-                              "changepolicy -partition legacy -policy ... -value ...'"))
+    EXPECT_TRUE(contains(out,
+                         "slot 1 is a pre-PPSO partition (firmware 6.21.0): its policies are "
+                         "the HSM SO's. Type 'slot set -slot 0', 'hsm login', then 'partition "
+                         "changepolicy -partition legacy -policy ... -value ...'"))
         << out;
-    EXPECT_TRUE(contains(out, "the HSM SO must be logged in on slot 0 to change a pre-PPSO "
-                              "partition's policies: type 'hsm login' first"))
+    EXPECT_TRUE(contains(out,
+                         "the HSM SO must be logged in on slot 0 to change a pre-PPSO "
+                         "partition's policies: type 'hsm login' first"))
         << out;
     EXPECT_TRUE(contains(out, "Policy 20 (Max failed user logins allowed) changed from 10 to 5."))
         << out;
@@ -357,45 +368,49 @@ TEST_F(PartitionCommandsTest, EachRefusalNamesWhatToTypeInstead) {
     make(100001, {7, 3, 0}, {"p7"}, ppso_ready);
     make(100002, {6, 22, 0}, {"p622"}, ppso_ready);
     make(100003, {6, 21, 0}, {"legacy"}, legacy_ready);
-    const std::string out = run(
-        "slot set -slot 1\n"
-        "partition login -password co-password-1\n"
-        "partition logout\n"
-        "slot set -slot 3\n"
-        "partition login\n"
-        "slot set -slot 5\n"
-        "partition init -label newlabel\n"
-        "role init -name co\n"
-        "partition logout\n"
-        "slot set -slot 0\n"
-        "partition contents\n");
-    EXPECT_TRUE(contains(out, "slot 1 (firmware 7.3.0) has per-partition roles: log in with 'role "
-                              "login -name co' (or -name po for the Partition SO)"))
+    const std::string out =
+        run("slot set -slot 1\n"
+            "partition login -password co-password-1\n"
+            "partition logout\n"
+            "slot set -slot 3\n"
+            "partition login\n"
+            "slot set -slot 5\n"
+            "partition init -label newlabel\n"
+            "role init -name co\n"
+            "partition logout\n"
+            "slot set -slot 0\n"
+            "partition contents\n");
+    EXPECT_TRUE(contains(out,
+                         "slot 1 (firmware 7.3.0) has per-partition roles: log in with 'role "
+                         "login -name co' (or -name po for the Partition SO)"))
         << out;
     EXPECT_TRUE(contains(out, "log out with 'role logout'")) << out;
-    EXPECT_TRUE(contains(out, "log in with 'role login -name Crypto Officer' (or -name Partition SO "
-                              "for the Partition SO)"))
+    EXPECT_TRUE(contains(out,
+                         "log in with 'role login -name Crypto Officer' (or -name Partition SO "
+                         "for the Partition SO)"))
         << out;
-    EXPECT_TRUE(contains(out, "The HSM SO creates legacy partitions with their owner password and "
-                              "cloning domain ('partition create' on the HSM's admin slot, slot 4)"))
+    EXPECT_TRUE(contains(out,
+                         "The HSM SO creates legacy partitions with their owner password and "
+                         "cloning domain ('partition create' on the HSM's admin slot, slot 4)"))
         << out;
     EXPECT_TRUE(contains(out, "the HSM SO sets the owner's password at 'partition create'")) << out;
     EXPECT_TRUE(contains(out, "nobody is logged in on slot 5")) << out;
-    EXPECT_TRUE(contains(out, "slot 0 is an HSM admin slot; this command works on a partition slot"))
+    EXPECT_TRUE(
+        contains(out, "slot 0 is an HSM admin slot; this command works on a partition slot"))
         << out;
 }
 
 TEST_F(PartitionCommandsTest, InitBadInputAndQuitChangeNothing) {
     make(100001, {7, 3, 0}, {"p7"});
-    const std::string out = run(
-        "slot set -slot 1\n"
-        "partition init\n"
-        "partition init -label x -domain a -defaultdomain\n"
-        "partition init -label newlabel\n"
-        "po-password-1\npo-password-2\n"
-        "partition init -label newlabel -password po-password-1 -domain domain-alpha\n"
-        "quit\n"
-        "partition showinfo\n");
+    const std::string out =
+        run("slot set -slot 1\n"
+            "partition init\n"
+            "partition init -label x -domain a -defaultdomain\n"
+            "partition init -label newlabel\n"
+            "po-password-1\npo-password-2\n"
+            "partition init -label newlabel -password po-password-1 -domain domain-alpha\n"
+            "quit\n"
+            "partition showinfo\n");
     EXPECT_TRUE(contains(out, "Usage: partition init -label <label>")) << out;
     EXPECT_TRUE(contains(out, "give either -domain or -defaultdomain, not both")) << out;
     EXPECT_TRUE(contains(out, "the two entries of the password for Partition SO do not match"))
@@ -411,8 +426,8 @@ TEST_F(PartitionCommandsTest, ShowInfoGivesLabelDomainObjectsAndRoles) {
     EXPECT_TRUE(contains(out, "        Partition Label ->          src\n")) << out;
     EXPECT_TRUE(contains(out, "        Firmware Version ->         6.22.0\n")) << out;
     EXPECT_TRUE(contains(out, "        Personality ->              PPSO\n")) << out;
-    EXPECT_TRUE(contains(out, "        Domain Fingerprint ->       " +
-                                  to_hex(domain_fingerprint(p)) + "\n"))
+    EXPECT_TRUE(contains(
+        out, "        Domain Fingerprint ->       " + to_hex(domain_fingerprint(p)) + "\n"))
         << out;
     EXPECT_TRUE(contains(out, "        Number of objects ->        3\n")) << out;
     EXPECT_TRUE(contains(out, "                Crypto Officer:         initialized")) << out;
@@ -445,16 +460,18 @@ TEST_F(PartitionCommandsTest, ContentsInJsonListsTheObjectsAndAMissingSlotIsAnEr
 
 TEST_F(PartitionCommandsTest, ReinitNeedsTheCurrentPartitionSoPassword) {
     make(100001, {7, 3, 0}, {"p7"});
-    const std::string out = run(
-        "slot set -slot 1\n"
-        "partition init -label first -password po-password-1 -defaultdomain -force\n"
-        "partition init -label second -password po-password-X -domain domain-alpha -force\n"
-        "partition init -label second -password po-password-1 -domain domain-alpha -force\n"
-        "partition showinfo\n");
-    EXPECT_TRUE(contains(out, "Using the default cloning domain: it is public and insecure")) << out;
-    EXPECT_TRUE(contains(out, "incorrect password (1 of 10 failed attempts). The partition is "
-                              "initialized: re-initializing it needs its current Partition SO "
-                              "password (-password)"))
+    const std::string out =
+        run("slot set -slot 1\n"
+            "partition init -label first -password po-password-1 -defaultdomain -force\n"
+            "partition init -label second -password po-password-X -domain domain-alpha -force\n"
+            "partition init -label second -password po-password-1 -domain domain-alpha -force\n"
+            "partition showinfo\n");
+    EXPECT_TRUE(contains(out, "Using the default cloning domain: it is public and insecure"))
+        << out;
+    EXPECT_TRUE(contains(out,
+                         "incorrect password (1 of 10 failed attempts). The partition is "
+                         "initialized: re-initializing it needs its current Partition SO "
+                         "password (-password)"))
         << out;
     EXPECT_TRUE(contains(out, "        Partition Label ->          second\n")) << out;
     EXPECT_EQ(count(out, "Command Result : No Error"), 4u) << out;
