@@ -382,6 +382,38 @@ TEST_F(CaClone, ReplayedPart2IsRefusedAndTheTargetKeepsOneCopy) {
     EXPECT_EQ(objects(dst).size(), 1u);
 }
 
+// Regression guard for the length-query cache: a pending part 2 made for one hello is never
+// handed out for another hello.
+TEST_F(CaClone, PendingPart2IsNotReusedForAnotherHello) {
+    ASSERT_NO_FATAL_FAILURE(add_device(654321, "7.8.4", kTargetLabel));
+    ASSERT_NO_FATAL_FAILURE(add_device(777777, "7.8.4", "p4"));
+    CK_SESSION_HANDLE src = co(kTokenLabel);
+    CK_SESSION_HANDLE first = co(kTargetLabel);
+    CK_SESSION_HANDLE second = co("p4");
+    const CK_OBJECT_HANDLE aes = aes_key(m_fl, src);
+    auto hello = [&](CK_SESSION_HANDLE t) {
+        std::vector<CK_BYTE> h(CK_CLONING_PART1_OVERHEAD);
+        CK_ULONG n = h.size();
+        EXPECT_EQ(CA(CA_CloneAsTargetInit)(t, nullptr, 0, nullptr, 0, CK_FALSE, h.data(), &n),
+                  CKR_OK);
+        h.resize(n);
+        return h;
+    };
+    std::vector<CK_BYTE> h1 = hello(first), h2 = hello(second);
+    CK_ULONG n = 0;
+    ASSERT_EQ(CA(CA_CloneAsSource)(src, 0, aes, h1.data(), h1.size(), CK_FALSE, nullptr, &n),
+              CKR_OK);  // part 2 for the first hello is now pending
+    std::vector<CK_BYTE> part2(4096);
+    n = part2.size();
+    ASSERT_EQ(CA(CA_CloneAsSource)(src, 0, aes, h2.data(), h2.size(), CK_FALSE, part2.data(), &n),
+              CKR_OK);
+    CK_OBJECT_HANDLE c = CK_INVALID_HANDLE;
+    EXPECT_EQ(
+        CA(CA_CloneAsTarget)(second, h2.data(), h2.size(), part2.data(), n, 0, aes, CK_FALSE, &c),
+        CKR_OK);
+    EXPECT_EQ(objects(second).size(), 1u);
+}
+
 TEST_F(CaClone, ForeignDomainIsCertificateInvalidAndWritesNothing) {
     ASSERT_NO_FATAL_FAILURE(add_device(654321, "7.8.4", kForeignLabel, "domain-beta"));
     CK_SESSION_HANDLE src = co(kTokenLabel);
