@@ -87,16 +87,21 @@ Result<SecretBytes> hkdf(Hash h, ByteView ikm, ByteView salt, ByteView info, siz
     if (!kdf) return ossl_error("fetching HKDF");
     KdfCtxPtr ctx(EVP_KDF_CTX_new(kdf.get()));
     std::string name(hash_name(h));
-    // OSSL_PARAM takes non-const pointers; OpenSSL only reads these buffers.
-    OSSL_PARAM params[] = {
-        OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, name.data(), 0),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, const_cast<uint8_t*>(ikm.data()),
-                                          ikm.size()),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, const_cast<uint8_t*>(salt.data()),
-                                          salt.size()),
-        OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, const_cast<uint8_t*>(info.data()),
-                                          info.size()),
-        OSSL_PARAM_construct_end()};
+    // OSSL_PARAM takes non-const pointers; OpenSSL only reads these buffers. An empty salt or
+    // info is left out rather than passed as an empty octet string: OpenSSL refuses a null
+    // buffer, and an absent salt is RFC 5869's default (HashLen zero bytes).
+    OSSL_PARAM params[5];
+    size_t n = 0;
+    params[n++] = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, name.data(), 0);
+    params[n++] = OSSL_PARAM_construct_octet_string(
+        OSSL_KDF_PARAM_KEY, const_cast<uint8_t*>(ikm.data()), ikm.size());
+    if (!salt.empty())
+        params[n++] = OSSL_PARAM_construct_octet_string(
+            OSSL_KDF_PARAM_SALT, const_cast<uint8_t*>(salt.data()), salt.size());
+    if (!info.empty())
+        params[n++] = OSSL_PARAM_construct_octet_string(
+            OSSL_KDF_PARAM_INFO, const_cast<uint8_t*>(info.data()), info.size());
+    params[n] = OSSL_PARAM_construct_end();
     SecretBytes out(out_len);
     if (!ctx || EVP_KDF_derive(ctx.get(), out.data(), out.size(), params) != 1)
         return ossl_error("HKDF");

@@ -28,6 +28,15 @@ TEST(Hkdf, Rfc5869Case1) {
               "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
 }
 
+// Regression: an empty salt or info used to reach OpenSSL as a null octet string and fail.
+TEST(Hkdf, Rfc5869Case3EmptySaltAndInfo) {
+    Bytes ikm(22, 0x0b);
+    auto okm = hkdf(Hash::Sha256, ikm, ByteView(), ByteView(), 42);
+    ASSERT_TRUE(okm.is_ok()) << okm.status().to_string();
+    EXPECT_EQ(to_hex(okm->span()),
+              "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+}
+
 TEST(Seal, RoundTripsAndBindsAad) {
     auto key = random_secret(32);
     ASSERT_TRUE(key.is_ok());
