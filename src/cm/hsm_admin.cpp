@@ -35,10 +35,9 @@ Status require_hsm_so(Invocation& in, const SlotContext& c, std::string_view com
     SR_TRY(require_initialized(c));
     SR_ASSIGN_OR_RETURN(auto login, in.state.login_of(c.slot->id));
     if (login == hsm::Role::HsmSo) return {};
-    return error(Err::UserNotLoggedIn, "'" + std::string(command) +
-                                           "' needs the HSM SO logged in on slot " +
-                                           std::to_string(c.slot->id) +
-                                           ": log in first with 'hsm login'");
+    return error(Err::UserNotLoggedIn,
+                 "'" + std::string(command) + "' needs the HSM SO logged in on slot " +
+                     std::to_string(c.slot->id) + ": log in first with 'hsm login'");
 }
 
 }  // namespace sr::cm::admin

@@ -22,11 +22,11 @@ std::string field(std::string_view key, std::string_view value, size_t width = 2
 
 // A command whose words and options are fixed at construction.
 class SpecCommand : public Command {
-public:
+  public:
     explicit SpecCommand(shell::CommandSpec spec) : m_spec(std::move(spec)) {}
     const shell::CommandSpec& spec() const override { return m_spec; }
 
-private:
+  private:
     shell::CommandSpec m_spec;
 };
 

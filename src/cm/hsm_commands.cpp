@@ -15,13 +15,19 @@ using shell::ValueKind;
 constexpr size_t kInfoWidth = 28;
 constexpr size_t kMaxLabel = 32;
 
-std::string yes_no(bool b) { return b ? "yes" : "no"; }
+std::string yes_no(bool b) {
+    return b ? "yes" : "no";
+}
 
 // LunaCM 7 has both `hsm show` and `hsm showinfo` with the same answer.
 class HsmShowInfo final : public admin::SpecCommand {
-public:
+  public:
     explicit HsmShowInfo(std::string verb)
-        : SpecCommand({"hsm", "", std::move(verb), "", "Show the HSM of the current admin slot",
+        : SpecCommand({"hsm",
+                       "",
+                       std::move(verb),
+                       "",
+                       "Show the HSM of the current admin slot",
                        "Label, serial number, model, firmware, authentication, whether the HSM is "
                        "initialized, the HSM SO login of this shell, the partition count and the "
                        "fingerprint of the HSM's cloning domain (which compares domains without "
@@ -69,10 +75,14 @@ public:
 };
 
 class HsmInit final : public admin::SpecCommand {
-public:
+  public:
     HsmInit()
         : SpecCommand(
-              {"hsm", "", "init", "", "Initialize the HSM (erases every partition)",
+              {"hsm",
+               "",
+               "init",
+               "",
+               "Initialize the HSM (erases every partition)",
                "On an uninitialized HSM (hard init) sets the label, the HSM SO password and the "
                "HSM's cloning domain; the password and domain are asked for, twice, when not "
                "given. On an initialized HSM (soft init) the HSM SO must be logged in; the SO "
@@ -81,7 +91,8 @@ public:
                "unless -force is given. -defaultdomain uses the well-known domain '" +
                    std::string(admin::kDefaultDomain) +
                    "': deprecated and insecure, for tests and demonstrations only.",
-               {{"label", "", ValueKind::Text, true, "<label>", "The HSM label, 1 to 32 characters."},
+               {{"label", "", ValueKind::Text, true, "<label>",
+                 "The HSM label, 1 to 32 characters."},
                 {"password", "", ValueKind::Secret, false, "<password>",
                  "The new HSM SO password (hard init), at least 8 characters."},
                 {"domain", "", ValueKind::Secret, false, "<domain>",
@@ -105,7 +116,7 @@ public:
         return in.state.refresh_keeping(c.slot->id);
     }
 
-private:
+  private:
     static Status soft_init(Invocation& in, const SlotContext& c, const std::string& label) {
         SR_TRY(admin::require_hsm_so(in, c, "hsm init"));
         SR_TRY(confirm(in, {"You are about to re-initialize the HSM (soft init).",
@@ -113,8 +124,9 @@ private:
                             "The HSM SO password and the cloning domain are kept."}));
         SR_TRY(c.dev().init_hsm(c.slot->device->app, {label, {}, {}}));
         if (in.args.has("password") || in.args.has("domain") || in.args.has("defaultdomain"))
-            in.reply.line("        Soft init: the HSM SO password and cloning domain were kept; "
-                          "-password/-domain were not used.");
+            in.reply.line(
+                "        Soft init: the HSM SO password and cloning domain were kept; "
+                "-password/-domain were not used.");
         in.reply.line("        The HSM was re-initialized with label '" + label +
                       "'; every partition was destroyed.");
         in.reply.line("        The HSM SO was logged out: log in again with 'hsm login'.");
@@ -133,8 +145,9 @@ private:
         std::string domain;
         if (default_domain) {
             domain = std::string(admin::kDefaultDomain);
-            in.reply.line("        Warning: -defaultdomain is deprecated and insecure: every HSM "
-                          "initialized with it shares the same cloning domain.");
+            in.reply.line(
+                "        Warning: -defaultdomain is deprecated and insecure: every HSM "
+                "initialized with it shares the same cloning domain.");
         } else {
             SR_ASSIGN_OR_RETURN(domain, secret_option(in, "domain", "the domain name", true));
             if (domain.empty()) return error(Err::ArgumentsBad, "the cloning domain is empty");
@@ -151,10 +164,14 @@ private:
 };
 
 class HsmLogin final : public admin::SpecCommand {
-public:
+  public:
     HsmLogin()
         : SpecCommand(
-              {"hsm", "", "login", "", "Log the HSM SO in on the current admin slot",
+              {"hsm",
+               "",
+               "login",
+               "",
+               "Log the HSM SO in on the current admin slot",
                "The password is asked for when not given. Three consecutive wrong HSM SO "
                "passwords zeroize the HSM: every partition and every object on it is destroyed "
                "(luna-reference 4.2). A successful login resets the count.",
@@ -166,16 +183,17 @@ public:
         SR_TRY(admin::require_initialized(c));
         SR_ASSIGN_OR_RETURN(auto login, in.state.login_of(c.slot->id));
         if (login == hsm::Role::HsmSo)
-            return error(Err::UserAlreadyLoggedIn,
-                         "the HSM SO is already logged in on slot " + std::to_string(c.slot->id) +
-                             " ('hsm logout' ends the login)");
+            return error(Err::UserAlreadyLoggedIn, "the HSM SO is already logged in on slot " +
+                                                       std::to_string(c.slot->id) +
+                                                       " ('hsm logout' ends the login)");
         SR_ASSIGN_OR_RETURN(std::string password,
                             secret_option(in, "password", "password for HSM SO", false));
         Status st = c.dev().login(c.sid(), hsm::Role::HsmSo, password);
         if (st.code() == Err::PinIncorrect)
             return error(Err::PinIncorrect,
-                         st.message() + ". Careful: 3 consecutive wrong HSM SO passwords "
-                                        "zeroize the HSM and destroy every partition on it.");
+                         st.message() +
+                             ". Careful: 3 consecutive wrong HSM SO passwords "
+                             "zeroize the HSM and destroy every partition on it.");
         if (st.code() == Err::SoLoginFailureThreshold) {
             // Every partition is gone (the admin session stays open, logged out): renumber.
             (void)in.state.refresh_keeping(c.slot->id);
@@ -193,10 +211,15 @@ public:
 };
 
 class HsmLogout final : public admin::SpecCommand {
-public:
+  public:
     HsmLogout()
-        : SpecCommand({"hsm", "", "logout", "", "Log the HSM SO out of the current admin slot",
-                       "Ends this shell's HSM SO login on the admin slot.", {}}) {}
+        : SpecCommand({"hsm",
+                       "",
+                       "logout",
+                       "",
+                       "Log the HSM SO out of the current admin slot",
+                       "Ends this shell's HSM SO login on the admin slot.",
+                       {}}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(SlotContext c, admin::admin_slot(in, "hsm logout"));

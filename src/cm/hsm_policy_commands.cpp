@@ -35,10 +35,14 @@ std::string destructive_note(const hsm::PolicyDef& def) {
 }
 
 class HsmShowPolicies final : public SpecCommand {
-public:
+  public:
     HsmShowPolicies()
         : SpecCommand(
-              {"hsm", "", "showpolicies", "", "Show the HSM's capabilities and policies",
+              {"hsm",
+               "",
+               "showpolicies",
+               "",
+               "Show the HSM's capabilities and policies",
                "Prints the HSM capabilities, then the HSM policies, as 'ID: Name : value'. A "
                "policy can be set at most as permissive as its capability; only policies whose "
                "capability is not zero are listed. -verbose adds whether changing each policy "
@@ -58,8 +62,8 @@ public:
         for (const hsm::PolicyDef& def : hsm::hsm_policies()) {
             if (!hsm::applies_to(def, c.device.firmware)) continue;
             const uint64_t cap = capability_of(def, values);
-            in.reply.line(fmt::format("                {}: {} : {}", def.id, def.capability_name,
-                                      cap));
+            in.reply.line(
+                fmt::format("                {}: {} : {}", def.id, def.capability_name, cap));
             caps.push_back({{"id", def.id}, {"name", def.capability_name}, {"value", cap}});
             if (cap != 0) listed.push_back(&def);
         }
@@ -68,8 +72,8 @@ public:
         for (const hsm::PolicyDef* def : listed) {
             auto it = values.find(def->id);
             const uint64_t v = it == values.end() ? def->default_value : it->second;
-            in.reply.line(fmt::format("                {}: {} : {}{}", def->id, def->policy_name,
-                                      v, verbose ? destructive_note(*def) : ""));
+            in.reply.line(fmt::format("                {}: {} : {}{}", def->id, def->policy_name, v,
+                                      verbose ? destructive_note(*def) : ""));
             pols.push_back({{"id", def->id},
                             {"name", def->policy_name},
                             {"value", v},
@@ -86,8 +90,8 @@ Result<uint64_t> parse_number(const std::string& text, std::string_view what) {
     const char* end = text.data() + text.size();
     auto [p, ec] = std::from_chars(text.data(), end, v);
     if (text.empty() || ec != std::errc() || p != end)
-        return error(Err::ArgumentsBad, "'" + text + "' is not a " + std::string(what) +
-                                            " (a decimal number)");
+        return error(Err::ArgumentsBad,
+                     "'" + text + "' is not a " + std::string(what) + " (a decimal number)");
     return v;
 }
 
@@ -105,18 +109,22 @@ Result<std::vector<std::pair<uint32_t, uint64_t>>> requested_changes(const shell
         SR_ASSIGN_OR_RETURN(uint64_t id, parse_number(ids[i], "policy id"));
         SR_ASSIGN_OR_RETURN(uint64_t v, parse_number(values[i], "policy value"));
         if (id > UINT32_MAX)
-            return error(Err::ArgumentsBad, "no policy with id " + ids[i] +
-                                                "; 'hsm showpolicies' lists them");
+            return error(Err::ArgumentsBad,
+                         "no policy with id " + ids[i] + "; 'hsm showpolicies' lists them");
         out.emplace_back(static_cast<uint32_t>(id), v);
     }
     return out;
 }
 
 class HsmChangePolicy final : public SpecCommand {
-public:
+  public:
     HsmChangePolicy()
         : SpecCommand(
-              {"hsm", "", "changepolicy", "changepo", "Change HSM policies",
+              {"hsm",
+               "",
+               "changepolicy",
+               "changepo",
+               "Change HSM policies",
                "Sets one or more HSM policies (comma-separated lists, one value per id; see "
                "'hsm showpolicies'). The HSM SO must be logged in. A policy cannot be set above "
                "its capability. A destructive change (e.g. turning on 15, SO can reset partition "
@@ -132,8 +140,8 @@ public:
         SR_TRY(require_hsm_so(in, c, "hsm changepolicy"));
         SR_ASSIGN_OR_RETURN(auto current_list, c.dev().hsm_policies());
         const auto current = to_map(current_list);
-        auto plan = hsm::plan_policy_change(hsm::hsm_policies(), current, changes,
-                                            c.device.firmware);
+        auto plan =
+            hsm::plan_policy_change(hsm::hsm_policies(), current, changes, c.device.firmware);
         if (!plan) {
             const Status& st = plan.status();
             if (st.code() == Err::ArgumentsBad)
@@ -148,10 +156,11 @@ public:
                                      def->policy_name, current.count(id) ? current.at(id) : 0,
                                      plan->new_values.at(id));
             }
-            const std::string first = "You are about to change destructive HSM policies: " +
-                                      which + ".";
-            SR_TRY(confirm(in, {first, "All partitions on the HSM and their contents will be "
-                                       "erased."}));
+            const std::string first =
+                "You are about to change destructive HSM policies: " + which + ".";
+            SR_TRY(confirm(in, {first,
+                                "All partitions on the HSM and their contents will be "
+                                "erased."}));
         }
         std::vector<hsm::PolicyValue> values;
         for (const auto& [id, v] : changes) values.push_back({id, v});
@@ -162,8 +171,8 @@ public:
             in.reply.line(fmt::format("        Policy {} ({}) set to {}", id, def->policy_name, v));
             set.push_back({{"id", id}, {"value", v}});
         }
-        in.reply.data() = {{"slot", c.slot->id}, {"changed", set},
-                           {"destructive", result.destructive}};
+        in.reply.data() = {
+            {"slot", c.slot->id}, {"changed", set}, {"destructive", result.destructive}};
         if (!result.destructive) return {};
         in.reply.line("        Every partition on the HSM and its contents were erased.");
         return in.state.refresh_keeping(c.slot->id);

@@ -36,10 +36,14 @@ std::string slot_text(std::optional<uint64_t> slot) {
 }
 
 class PartitionCreate final : public admin::SpecCommand {
-public:
+  public:
     PartitionCreate()
         : SpecCommand(
-              {"partition", "par", "create", "", "Create a partition on the current HSM",
+              {"partition",
+               "par",
+               "create",
+               "",
+               "Create a partition on the current HSM",
                "Creates an application partition on the HSM of the current admin slot; the HSM SO "
                "must be logged in. Pre-PPSO firmware (5.x, 6.0-6.21) sets the partition owner's "
                "password and the partition's cloning domain now (asked for, twice, when not "
@@ -64,8 +68,9 @@ public:
         hsm::PartitionCreateParams params{name, {}, {}};
         const bool legacy = c.generation == hsm::Generation::PrePpso;
         if (legacy) {
-            SR_ASSIGN_OR_RETURN(params.owner_password,
-                                secret_option(in, "password", "password for Partition Owner", true));
+            SR_ASSIGN_OR_RETURN(
+                params.owner_password,
+                secret_option(in, "password", "password for Partition Owner", true));
             if (!hsm::check_password_length(params.owner_password.size()))
                 return error(Err::PinLenRange,
                              "the partition owner's password must be 8 to 255 characters");
@@ -110,16 +115,20 @@ public:
 };
 
 class PartitionDelete final : public admin::SpecCommand {
-public:
+  public:
     PartitionDelete()
-        : SpecCommand({"partition", "par", "delete", "", "Delete a partition of the current HSM",
-                       "Deletes the named partition and every object in it; the HSM SO must be "
-                       "logged in on the admin slot. Asks for 'proceed' unless -force is given. "
-                       "Later slots are renumbered.",
-                       {{"partition", "par", ValueKind::Text, true, "<name>",
-                         "The partition name ('partition list')."},
-                        {"force", "f", ValueKind::Flag, false, "",
-                         "Do not ask for confirmation."}}}) {}
+        : SpecCommand(
+              {"partition",
+               "par",
+               "delete",
+               "",
+               "Delete a partition of the current HSM",
+               "Deletes the named partition and every object in it; the HSM SO must be "
+               "logged in on the admin slot. Asks for 'proceed' unless -force is given. "
+               "Later slots are renumbered.",
+               {{"partition", "par", ValueKind::Text, true, "<name>",
+                 "The partition name ('partition list')."},
+                {"force", "f", ValueKind::Flag, false, "", "Do not ask for confirmation."}}}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(SlotContext c, admin::admin_slot(in, "partition delete"));
@@ -140,9 +149,13 @@ public:
 };
 
 class PartitionList final : public admin::SpecCommand {
-public:
+  public:
     PartitionList()
-        : SpecCommand({"partition", "par", "list", "", "List the partitions of the current HSM",
+        : SpecCommand({"partition",
+                       "par",
+                       "list",
+                       "",
+                       "List the partitions of the current HSM",
                        "One block per partition of the HSM of the current admin slot: name, "
                        "label, serial number, whether it is initialized, its object count and "
                        "the slot it has. The HSM SO must be logged in.",

@@ -8,7 +8,7 @@ namespace sr::cm {
 namespace {
 
 class HsmCommandsTest : public testing::CmTest {
-protected:
+  protected:
     // A device whose HSM has never been initialized.
     void make_blank(uint64_t serial, hsm::FirmwareVersion fw) {
         make(serial, fw, {}, [](hsm::NewDeviceSpec& s) {
@@ -124,27 +124,30 @@ TEST_F(HsmCommandsTest, ShowPoliciesListsCapabilitiesThenPolicies) {
               "Command Result : No Error\n"
               "\n");
     const std::string verbose = run("hsm showpolicies -verbose\n");
-    EXPECT_TRUE(contains(verbose, "                15: SO can reset partition PIN : 0 "
-                                  "(destructive when enabled: yes, when disabled: no)\n"))
+    EXPECT_TRUE(contains(verbose,
+                         "                15: SO can reset partition PIN : 0 "
+                         "(destructive when enabled: yes, when disabled: no)\n"))
         << verbose;
-    EXPECT_TRUE(contains(verbose, "                7: Allow cloning : 1 "
-                                  "(destructive when enabled: no, when disabled: no)\n"));
+    EXPECT_TRUE(contains(verbose,
+                         "                7: Allow cloning : 1 "
+                         "(destructive when enabled: no, when disabled: no)\n"));
 }
 
 TEST_F(HsmCommandsTest, HardInitAsksPasswordAndDomainTwiceThenProceed) {
     make_blank(333333, {7, 3, 0});
-    const std::string out = run(
-        "hsm init -label fresh-hsm\n"
-        "new-so-password\nnew-so-password\n"
-        "my-domain\nmy-domain\n"
-        "proceed\n"
-        "hsm showinfo\n"
-        "hsm login -password new-so-password\n");
+    const std::string out =
+        run("hsm init -label fresh-hsm\n"
+            "new-so-password\nnew-so-password\n"
+            "my-domain\nmy-domain\n"
+            "proceed\n"
+            "hsm showinfo\n"
+            "hsm login -password new-so-password\n");
     EXPECT_TRUE(contains(out, "Enter password for HSM SO: \nRe-enter password for HSM SO: \n"))
         << out;
     EXPECT_TRUE(contains(out, "Enter the domain name: \nRe-enter the domain name: \n"));
-    EXPECT_TRUE(contains(out, "You are about to initialize the HSM.\n"
-                              "All partitions and data on the HSM will be destroyed.\n"));
+    EXPECT_TRUE(contains(out,
+                         "You are about to initialize the HSM.\n"
+                         "All partitions and data on the HSM will be destroyed.\n"));
     EXPECT_TRUE(contains(out, "The HSM was initialized with label 'fresh-hsm'."));
     EXPECT_TRUE(contains(out, "HSM Label ->                fresh-hsm\n"));
     EXPECT_TRUE(contains(out, "HSM SO logged in on slot 0."));
@@ -154,8 +157,8 @@ TEST_F(HsmCommandsTest, HardInitAsksPasswordAndDomainTwiceThenProceed) {
 
 TEST_F(HsmCommandsTest, HardInitRefusedAtProceedOrMismatchLeavesTheHsmBlank) {
     make_blank(333333, {7, 3, 0});
-    const std::string quit = run(
-        "hsm init -label fresh-hsm -password new-so-password -domain d1\nquit\n");
+    const std::string quit =
+        run("hsm init -label fresh-hsm -password new-so-password -domain d1\nquit\n");
     EXPECT_TRUE(contains(quit, "Command aborted.\n\nCommand Result : 0x1 (CKR_CANCEL)")) << quit;
     EXPECT_FALSE(info_of_first_device().hsm_initialized);
 
@@ -186,8 +189,9 @@ TEST_F(HsmCommandsTest, SoftInitNeedsTheSoAndKeepsPasswordAndDomain) {
     make(444444, {7, 3, 0}, {"par0", "par1"});
     const Bytes domain_before = info_of_first_device().hsm_domain_fingerprint;
     const std::string refused = run("hsm init -label relabeled -force\n");
-    EXPECT_TRUE(contains(refused, "'hsm init' needs the HSM SO logged in on slot 0: log in first "
-                                  "with 'hsm login'"))
+    EXPECT_TRUE(contains(refused,
+                         "'hsm init' needs the HSM SO logged in on slot 0: log in first "
+                         "with 'hsm login'"))
         << refused;
     EXPECT_TRUE(contains(refused, "Command Result : 0x101 (CKR_USER_NOT_LOGGED_IN)"));
     EXPECT_EQ(info_of_first_device().partition_count, 2u);
@@ -209,24 +213,28 @@ TEST_F(HsmCommandsTest, SoftInitNeedsTheSoAndKeepsPasswordAndDomain) {
 TEST_F(HsmCommandsTest, ThreeWrongSoPasswordsZeroizeTheHsmAndSaySo) {
     make(555555, {6, 10, 0}, {}, [](hsm::NewDeviceSpec& s) { s.partitions.clear(); });
     make(666666, {7, 3, 0}, {"par0"});
-    const std::string out = run(
-        "hsm login -password wrong-pass-1\n"
-        "hsm login -password wrong-pass-2\n"
-        "hsm login -password wrong-pass-3\n"
-        "hsm showinfo\n");
-    EXPECT_TRUE(contains(out, "incorrect password (1 of 3 failed attempts). Careful: 3 "
-                              "consecutive wrong HSM SO passwords zeroize the HSM"))
+    const std::string out =
+        run("hsm login -password wrong-pass-1\n"
+            "hsm login -password wrong-pass-2\n"
+            "hsm login -password wrong-pass-3\n"
+            "hsm showinfo\n");
+    EXPECT_TRUE(contains(out,
+                         "incorrect password (1 of 3 failed attempts). Careful: 3 "
+                         "consecutive wrong HSM SO passwords zeroize the HSM"))
         << out;
     EXPECT_TRUE(contains(out, "Command Result : 0xa0 (CKR_PIN_INCORRECT)"));
-    EXPECT_TRUE(contains(out, "the HSM was ZEROIZED. Every partition and every object on it is "
-                              "destroyed"));
+    EXPECT_TRUE(contains(out,
+                         "the HSM was ZEROIZED. Every partition and every object on it is "
+                         "destroyed"));
     EXPECT_TRUE(contains(out, "(CKR_SO_LOGIN_FAILURE_THRESHOLD)"));
     EXPECT_TRUE(contains(out, "HSM Initialized ->          no\n"));
     // The other device is untouched; a later login on the zeroized HSM says what to do.
-    const std::string later = run("hsm login -password so-password-1\nslot set -slot 1\n"
-                                  "hsm login -password so-password-1\n");
-    EXPECT_TRUE(contains(later, "is not initialized: initialize it first with 'hsm init -label "
-                                "<label>'"))
+    const std::string later =
+        run("hsm login -password so-password-1\nslot set -slot 1\n"
+            "hsm login -password so-password-1\n");
+    EXPECT_TRUE(contains(later,
+                         "is not initialized: initialize it first with 'hsm init -label "
+                         "<label>'"))
         << later;
     EXPECT_TRUE(contains(later, "HSM SO logged in on slot 1."));
 }
@@ -236,8 +244,9 @@ TEST_F(HsmCommandsTest, LoginAndLogoutAnswerEveryState) {
     const std::string out = run("hsm logout\n" + std::string(kLogin) + kLogin +
                                 "hsm logout\nhsm login\nso-password-1\n");
     EXPECT_TRUE(contains(out, "nobody is logged in on slot 0")) << out;
-    EXPECT_TRUE(contains(out, "the HSM SO is already logged in on slot 0 ('hsm logout' ends the "
-                              "login)\n\nCommand Result : 0x100 (CKR_USER_ALREADY_LOGGED_IN)"));
+    EXPECT_TRUE(contains(out,
+                         "the HSM SO is already logged in on slot 0 ('hsm logout' ends the "
+                         "login)\n\nCommand Result : 0x100 (CKR_USER_ALREADY_LOGGED_IN)"));
     EXPECT_TRUE(contains(out, "HSM SO logged out of slot 0."));
     EXPECT_TRUE(contains(out, "Enter password for HSM SO: \n"));
 }
@@ -245,8 +254,9 @@ TEST_F(HsmCommandsTest, LoginAndLogoutAnswerEveryState) {
 TEST_F(HsmCommandsTest, PartitionSlotIsRefusedNamingTheAdminSlot) {
     make(888888, {7, 3, 0}, {"par0"});
     const std::string out = run("slot set -slot 1\nhsm login -password so-password-1\n");
-    EXPECT_TRUE(contains(out, "slot 1 is a partition slot; 'hsm login' works on its HSM's admin "
-                              "slot: use 'slot set -slot 0' first"))
+    EXPECT_TRUE(contains(out,
+                         "slot 1 is a partition slot; 'hsm login' works on its HSM's admin "
+                         "slot: use 'slot set -slot 0' first"))
         << out;
     EXPECT_TRUE(contains(out, "Command Result : 0x3 (CKR_SLOT_ID_INVALID)"));
 }
@@ -264,16 +274,18 @@ TEST_F(HsmCommandsTest, ChangePolicyChecksLoginIdsValuesAndCounts) {
                                 "hsm changepolicy -policy\n"
                                 "hsm changepo -p 7,16 -v 0,0\n"
                                 "hsm showpolicies\n");
-    EXPECT_TRUE(contains(out, "no policy with id 99 on firmware 7.3.0; 'hsm showpolicies' lists "
-                              "them"))
+    EXPECT_TRUE(contains(out,
+                         "no policy with id 99 on firmware 7.3.0; 'hsm showpolicies' lists "
+                         "them"))
         << out;
     EXPECT_TRUE(contains(out, "policy 7 (Allow cloning) takes 0 or 1, not 2"));
     EXPECT_TRUE(contains(out, "cannot be set above its capability (100)"));
     EXPECT_TRUE(contains(out, "-policy names 2 policies but -value gives 1 value"));
     EXPECT_TRUE(contains(out, "'x' is not a policy id"));
     EXPECT_TRUE(contains(out, "option -policy needs a value"));
-    EXPECT_TRUE(contains(out, "Policy 7 (Allow cloning) set to 0\n"
-                              "        Policy 16 (Allow network replication) set to 0\n"));
+    EXPECT_TRUE(contains(out,
+                         "Policy 7 (Allow cloning) set to 0\n"
+                         "        Policy 16 (Allow network replication) set to 0\n"));
     EXPECT_TRUE(contains(out, "                7: Allow cloning : 0\n"));
     EXPECT_TRUE(contains(out, "                16: Allow network replication : 0\n"));
 }
@@ -282,9 +294,10 @@ TEST_F(HsmCommandsTest, DestructivePolicyChangeAsksAndErasesOnlyAfterProceed) {
     make(121212, {7, 3, 0}, {"par0"});
     const std::string quit =
         run(std::string(kLogin) + "hsm changepolicy -policy 15 -value 1\nquit\n");
-    EXPECT_TRUE(contains(quit, "You are about to change destructive HSM policies: 15 (SO can "
-                               "reset partition PIN) 0 -> 1.\n"
-                               "All partitions on the HSM and their contents will be erased.\n"))
+    EXPECT_TRUE(contains(quit,
+                         "You are about to change destructive HSM policies: 15 (SO can "
+                         "reset partition PIN) 0 -> 1.\n"
+                         "All partitions on the HSM and their contents will be erased.\n"))
         << quit;
     EXPECT_TRUE(contains(quit, "(CKR_CANCEL)"));
     EXPECT_EQ(info_of_first_device().partition_count, 1u);

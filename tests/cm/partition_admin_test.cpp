@@ -10,7 +10,7 @@ namespace sr::cm {
 namespace {
 
 class PartitionAdminTest : public testing::CmTest {
-protected:
+  protected:
     std::vector<hsm::PartitionInfo> partitions_of(uint64_t admin_slot) {
         auto client = client::Client::open(m_home);
         EXPECT_TRUE(client.is_ok());
@@ -53,19 +53,21 @@ TEST_F(PartitionAdminTest, ListPrintsEveryPartitionWithItsSlot) {
 
 TEST_F(PartitionAdminTest, EveryCommandNeedsTheHsmSoAndTheAdminSlot) {
     make(123456, {7, 3, 0}, {"par0"});
-    const std::string out = run(
-        "partition list\n"
-        "partition create -partition p2 -force\n"
-        "partition delete -partition par0 -force\n"
-        "slot set -slot 1\n"
-        "partition create -partition p2 -force\n");
-    EXPECT_TRUE(contains(out, "'partition list' needs the HSM SO logged in on slot 0: log in "
-                              "first with 'hsm login'"))
+    const std::string out =
+        run("partition list\n"
+            "partition create -partition p2 -force\n"
+            "partition delete -partition par0 -force\n"
+            "slot set -slot 1\n"
+            "partition create -partition p2 -force\n");
+    EXPECT_TRUE(contains(out,
+                         "'partition list' needs the HSM SO logged in on slot 0: log in "
+                         "first with 'hsm login'"))
         << out;
     EXPECT_TRUE(contains(out, "'partition create' needs the HSM SO"));
     EXPECT_TRUE(contains(out, "'partition delete' needs the HSM SO"));
-    EXPECT_TRUE(contains(out, "slot 1 is a partition slot; 'partition create' works on its HSM's "
-                              "admin slot: use 'slot set -slot 0' first"));
+    EXPECT_TRUE(contains(out,
+                         "slot 1 is a partition slot; 'partition create' works on its HSM's "
+                         "admin slot: use 'slot set -slot 0' first"));
     EXPECT_EQ(partitions_of(0).size(), 1u);
 }
 
@@ -76,15 +78,17 @@ TEST_F(PartitionAdminTest, PrePpsoCreateSetsOwnerAndDomainAndTheOwnerCanLogIn) {
                                 "owner-pass-1\nowner-pass-1\n"
                                 "legacy-domain\nlegacy-domain\n"
                                 "proceed\n");
-    EXPECT_TRUE(contains(out, "Enter password for Partition Owner: \n"
-                              "Re-enter password for Partition Owner: \n"))
+    EXPECT_TRUE(contains(out,
+                         "Enter password for Partition Owner: \n"
+                         "Re-enter password for Partition Owner: \n"))
         << out;
     EXPECT_TRUE(contains(out, "Enter the domain name: \nRe-enter the domain name: \n"));
-    EXPECT_TRUE(contains(out, "        Partition 'legacy1' created.\n\n"
-                              "        Partition Name ->       legacy1\n"
-                              "        Serial Number ->        621000001\n"
-                              "        Slot Id ->              1\n"
-                              "        Initialized ->          yes\n"));
+    EXPECT_TRUE(contains(out,
+                         "        Partition 'legacy1' created.\n\n"
+                         "        Partition Name ->       legacy1\n"
+                         "        Serial Number ->        621000001\n"
+                         "        Slot Id ->              1\n"
+                         "        Initialized ->          yes\n"));
     EXPECT_TRUE(contains(out, "'slot set -slot 1' then 'partition login'"));
 
     // The owner logs in through the engine, as `partition login` would.
@@ -92,7 +96,9 @@ TEST_F(PartitionAdminTest, PrePpsoCreateSetsOwnerAndDomainAndTheOwnerCanLogIn) {
     ASSERT_TRUE(client.is_ok());
     auto session = (*client)->open_session(1, true);
     ASSERT_TRUE(session.is_ok()) << session.status().to_string();
-    EXPECT_TRUE((*session)->dev().login((*session)->id(), hsm::Role::CryptoOfficer, "owner-pass-1")
+    EXPECT_TRUE((*session)
+                    ->dev()
+                    .login((*session)->id(), hsm::Role::CryptoOfficer, "owner-pass-1")
                     .is_ok());
     auto parts = (*session)->dev().partitions();
     ASSERT_TRUE(parts.is_ok());
@@ -103,8 +109,8 @@ TEST_F(PartitionAdminTest, PrePpsoCreateSetsOwnerAndDomainAndTheOwnerCanLogIn) {
 
 TEST_F(PartitionAdminTest, PrePpsoCreateRefusesAShortOwnerPassword) {
     make(621000, {6, 21, 0}, {}, [](hsm::NewDeviceSpec& s) { s.partitions.clear(); });
-    const std::string out = run(std::string(kLogin) +
-                                "partition create -partition l1 -password short -domain d -force\n");
+    const std::string out = run(
+        std::string(kLogin) + "partition create -partition l1 -password short -domain d -force\n");
     EXPECT_TRUE(contains(out, "the partition owner's password must be 8 to 255 characters")) << out;
     EXPECT_TRUE(partitions_of(0).empty());
 }
@@ -118,20 +124,24 @@ TEST_F(PartitionAdminTest, Luna7CreateIsUninitializedAndListedUnderTheReportedSl
                                 "slot list\n");
     EXPECT_TRUE(contains(out, "You are about to create partition 'par9' on HSM 'hsm111111'."))
         << out;
-    EXPECT_TRUE(contains(out, "        Partition Name ->       par9\n"
-                              "        Serial Number ->        111111002\n"
-                              "        Slot Id ->              2\n"
-                              "        Initialized ->          no\n"));
+    EXPECT_TRUE(contains(out,
+                         "        Partition Name ->       par9\n"
+                         "        Serial Number ->        111111002\n"
+                         "        Slot Id ->              2\n"
+                         "        Initialized ->          no\n"));
     EXPECT_TRUE(contains(out, "'slot set -slot 2' then 'partition init -label <label>'"));
     // The HSM SO stayed logged in: the second create needed no new login.
-    EXPECT_TRUE(contains(out, "        Slot Id ->              3\n"
-                              "        Initialized ->          no\n"));
-    EXPECT_TRUE(contains(out, "        Slot Id ->              2\n"
-                              "        Label ->                par9\n"))
+    EXPECT_TRUE(contains(out,
+                         "        Slot Id ->              3\n"
+                         "        Initialized ->          no\n"));
+    EXPECT_TRUE(contains(out,
+                         "        Slot Id ->              2\n"
+                         "        Label ->                par9\n"))
         << out;
     // The second device's admin slot moved behind the new partitions.
-    EXPECT_TRUE(contains(out, "        Slot Id ->              4\n"
-                              "        Label ->                hsm222222\n"));
+    EXPECT_TRUE(contains(out,
+                         "        Slot Id ->              4\n"
+                         "        Label ->                hsm222222\n"));
     EXPECT_FALSE(contains(out, "Command Result : 0x"));
 }
 
@@ -141,8 +151,9 @@ TEST_F(PartitionAdminTest, PpsoCreateIsUninitializedLikeLuna7) {
                                 "partition create -partition ppso1 -domain d -force\n"
                                 "partition create -partition ppso1 -force\n");
     EXPECT_TRUE(contains(out, "firmware 6.22.0 creates partitions uninitialized")) << out;
-    EXPECT_TRUE(contains(out, "        Slot Id ->              1\n"
-                              "        Initialized ->          no\n"));
+    EXPECT_TRUE(contains(out,
+                         "        Slot Id ->              1\n"
+                         "        Initialized ->          no\n"));
     const auto parts = partitions_of(0);
     ASSERT_EQ(parts.size(), 1u);
     EXPECT_FALSE(parts[0].initialized);
@@ -150,11 +161,11 @@ TEST_F(PartitionAdminTest, PpsoCreateIsUninitializedLikeLuna7) {
 
 TEST_F(PartitionAdminTest, Luna7CreateRefusesOwnerOptionsNamingPartitionInit) {
     make(111111, {7, 3, 0}, {});
-    const std::string out =
-        run(std::string(kLogin) + "partition create -partition p -password owner-pass-1 -force\n"
-                                  "partition create -partition\n"
-                                  "partition create -partition 012345678901234567890123456789xyz"
-                                  " -force\n");
+    const std::string out = run(std::string(kLogin) +
+                                "partition create -partition p -password owner-pass-1 -force\n"
+                                "partition create -partition\n"
+                                "partition create -partition 012345678901234567890123456789xyz"
+                                " -force\n");
     EXPECT_TRUE(contains(out, "firmware 7.3.0 creates partitions uninitialized")) << out;
     EXPECT_TRUE(contains(out, "'partition init' on the new partition's slot"));
     EXPECT_TRUE(contains(out, "option -partition needs a value"));
@@ -164,10 +175,10 @@ TEST_F(PartitionAdminTest, Luna7CreateRefusesOwnerOptionsNamingPartitionInit) {
 
 TEST_F(PartitionAdminTest, DeleteAsksProceedAndRemovesThePartition) {
     make(123456, {7, 3, 0}, {"par0", "par1"});
-    const std::string quit =
-        run(std::string(kLogin) + "partition delete -partition par0\nquit\n");
-    EXPECT_TRUE(contains(quit, "You are about to delete partition 'par0' (serial 123456001, 0 "
-                               "objects).\nAll contents of the partition will be destroyed.\n"))
+    const std::string quit = run(std::string(kLogin) + "partition delete -partition par0\nquit\n");
+    EXPECT_TRUE(contains(quit,
+                         "You are about to delete partition 'par0' (serial 123456001, 0 "
+                         "objects).\nAll contents of the partition will be destroyed.\n"))
         << quit;
     EXPECT_TRUE(contains(quit, "(CKR_CANCEL)"));
     EXPECT_EQ(partitions_of(0).size(), 2u);
@@ -177,10 +188,12 @@ TEST_F(PartitionAdminTest, DeleteAsksProceedAndRemovesThePartition) {
                                 "partition delete -partition nosuch -force\n"
                                 "slot list\n");
     EXPECT_TRUE(contains(out, "Partition 'par0' (serial 123456001) deleted.")) << out;
-    EXPECT_TRUE(contains(out, "no partition named 'nosuch' on the HSM of slot 0; 'partition "
-                              "list' shows them"));
-    EXPECT_TRUE(contains(out, "        Slot Id ->              1\n"
-                              "        Label ->                par1\n"));
+    EXPECT_TRUE(contains(out,
+                         "no partition named 'nosuch' on the HSM of slot 0; 'partition "
+                         "list' shows them"));
+    EXPECT_TRUE(contains(out,
+                         "        Slot Id ->              1\n"
+                         "        Label ->                par1\n"));
     EXPECT_FALSE(contains(out, "Slot Id ->              2"));
     const auto parts = partitions_of(0);
     ASSERT_EQ(parts.size(), 1u);
@@ -191,9 +204,8 @@ TEST_F(PartitionAdminTest, JsonCarriesTheNewSlotAndTheList) {
     make(123456, {7, 3, 0}, {"par0"});
     ShellOptions options;
     options.json = true;
-    const std::string out = run(std::string(kLogin) +
-                                    "partition create -partition par1 -force\npartition list\n",
-                                options);
+    const std::string out = run(
+        std::string(kLogin) + "partition create -partition par1 -force\npartition list\n", options);
     std::istringstream lines(out);
     std::string login, create, list;
     ASSERT_TRUE(std::getline(lines, login));
