@@ -113,7 +113,7 @@ class HsmInit final : public admin::SpecCommand {
         in.reply.data()["label"] = label;
         in.reply.data()["slot"] = c.slot->id;
         // Every partition is gone: later slots are renumbered.
-        return in.state.refresh_keeping(c.slot->id);
+        return in.state.renumber();
     }
 
   private:
@@ -196,7 +196,7 @@ class HsmLogin final : public admin::SpecCommand {
                              "zeroize the HSM and destroy every partition on it.");
         if (st.code() == Err::SoLoginFailureThreshold) {
             // Every partition is gone (the admin session stays open, logged out): renumber.
-            (void)in.state.refresh_keeping(c.slot->id);
+            (void)in.state.renumber();
             return error(Err::SoLoginFailureThreshold,
                          "3 consecutive wrong HSM SO passwords: the HSM was ZEROIZED. Every "
                          "partition and every object on it is destroyed, and the HSM is "

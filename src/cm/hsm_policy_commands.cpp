@@ -175,7 +175,7 @@ class HsmChangePolicy final : public SpecCommand {
             {"slot", c.slot->id}, {"changed", set}, {"destructive", result.destructive}};
         if (!result.destructive) return {};
         in.reply.line("        Every partition on the HSM and its contents were erased.");
-        return in.state.refresh_keeping(c.slot->id);
+        return in.state.renumber();
     }
 };
 

@@ -89,8 +89,8 @@ class PartitionCreate final : public admin::SpecCommand {
                             c.device.hsm_label + "'."}));
         SR_ASSIGN_OR_RETURN(hsm::PartitionId id,
                             c.dev().create_partition(c.slot->device->app, params));
-        // Slots after this device's partitions are renumbered; the admin login stays.
-        SR_TRY(in.state.refresh_keeping(c.slot->id));
+        // Later slots are renumbered; every login follows its partition to its new number.
+        SR_TRY(in.state.renumber());
         SR_ASSIGN_OR_RETURN(hsm::PartitionInfo p, c.dev().partition_info(id));
         const auto slot = slot_of(in.state, *c.slot, id);
         in.reply.line("        Partition '" + name + "' created.");
@@ -140,7 +140,7 @@ class PartitionDelete final : public admin::SpecCommand {
                         p.serial, p.object_count, p.object_count == 1 ? "" : "s");
         SR_TRY(confirm(in, {what, "All contents of the partition will be destroyed."}));
         SR_TRY(c.dev().delete_partition(c.slot->device->app, p.id));
-        SR_TRY(in.state.refresh_keeping(c.slot->id));
+        SR_TRY(in.state.renumber());
         in.reply.line("        Partition '" + name + "' (serial " + std::to_string(p.serial) +
                       ") deleted.");
         in.reply.data() = {{"name", name}, {"serial", p.serial}};

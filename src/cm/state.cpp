@@ -1,6 +1,8 @@
 // srcm's shell state: current slot and the per-slot sessions that hold its logins.
 #include "cm/state.h"
 
+#include <algorithm>
+
 namespace sr::cm {
 
 State::State(std::unique_ptr<client::Client> client) : m_client(std::move(client)) {
@@ -46,21 +48,22 @@ Status State::refresh() {
     return m_client->refresh();
 }
 
-Status State::refresh_keeping(uint64_t slot) {
-    std::shared_ptr<client::ClientSession> kept;
-    if (auto it = m_sessions.find(slot); it != m_sessions.end()) {
-        kept = it->second;
-        m_sessions.erase(it);
+Status State::renumber() {
+    SR_TRY(m_client->refresh());
+    const auto slots = m_client->slots();
+    std::map<uint64_t, std::shared_ptr<client::ClientSession>> kept;
+    for (auto& entry : m_sessions) {
+        std::shared_ptr<client::ClientSession>& session = entry.second;
+        const client::Slot& was = session->slot();
+        auto now = std::find_if(slots.begin(), slots.end(), [&](const auto& s) {
+            return s->device == was.device && s->partition == was.partition;
+        });
+        if (now != slots.end())
+            kept.emplace((*now)->id, std::move(session));
+        else
+            (void)m_client->close_session(session->handle());
     }
-    SR_TRY(refresh());
-    if (!kept) return {};
-    auto now = m_client->slot(slot);
-    if (now.is_ok() && (*now)->device == kept->slot().device &&
-        (*now)->partition == kept->slot().partition) {
-        m_sessions.emplace(slot, std::move(kept));
-        return {};
-    }
-    (void)m_client->close_session(kept->handle());
+    m_sessions = std::move(kept);
     return {};
 }
 

@@ -30,10 +30,9 @@ public:
     void drop_session(uint64_t slot);
     // Renumbers slots after partitions were created or deleted; every session is closed.
     Status refresh();
-    // As refresh(), but the shell's session on `slot` (and so its login) is kept when the
-    // slot's number still names the same token afterwards — an admin slot while its own
-    // partitions come and go.
-    Status refresh_keeping(uint64_t slot);
+    // As refresh(), but the shell's sessions (and so their logins) follow their tokens to
+    // their new slot numbers; only sessions on partitions that no longer exist are closed.
+    Status renumber();
 
 private:
     std::unique_ptr<client::Client> m_client;

@@ -159,6 +159,29 @@ TEST_F(PartitionAdminTest, PpsoCreateIsUninitializedLikeLuna7) {
     EXPECT_FALSE(parts[0].initialized);
 }
 
+TEST_F(PartitionAdminTest, LoginsFollowTheirPartitionsToTheirNewSlotNumbers) {
+    make(111111, {7, 3, 0}, {"a"});
+    make(222222, {7, 3, 0}, {"b"}, [](hsm::NewDeviceSpec& s) {
+        s.domain = "dom-b";
+        s.po_password = "po-password-1";
+        s.co_password = "co-password-1";
+    });
+    // Slots: 0 = hsm111111, 1 = a, 2 = hsm222222, 3 = b. The Crypto Officer logs in on b, then
+    // a partition created on the first HSM moves b to slot 4.
+    const std::string out =
+        run("slot set -slot 3\nrole login -name co -password co-password-1\n"
+            "slot set -slot 0\n" +
+            std::string(kLogin) +
+            "partition create -partition new -force\n"
+            "slot set -slot 4\nrole logout\nrole logout\n");
+    EXPECT_TRUE(contains(out, "        Slot Id ->              2\n")) << out;
+    // The first logout finds the Crypto Officer's login; the second finds none.
+    const auto first_failure = out.find("Command Result : 0x");
+    ASSERT_NE(first_failure, std::string::npos) << out;
+    EXPECT_EQ(out.find("Command Result : 0x", first_failure + 1), std::string::npos) << out;
+    EXPECT_TRUE(contains(out.substr(first_failure), "(CKR_USER_NOT_LOGGED_IN)")) << out;
+}
+
 TEST_F(PartitionAdminTest, Luna7CreateRefusesOwnerOptionsNamingPartitionInit) {
     make(111111, {7, 3, 0}, {});
     const std::string out = run(std::string(kLogin) +
