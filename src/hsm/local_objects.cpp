@@ -414,7 +414,7 @@ Result<std::vector<Result<ObjectHandle>>> LocalDevice::import_objects(
     auto prepare = [&](AttributeSet complete) -> Result<AttributeSet> {
         auto ouid = complete.get(attr::kOuid);
         if (!ouid || ouid->empty())
-            return error(Err::TemplateIncomplete, "a cloned object has an OUID");
+            return error(Err::TemplateIncomplete, "an imported object must carry its OUID");
         Bytes kept(ouid->begin(), ouid->end());
         SR_TRY(check_holdable(complete));
         NewObjectContext n;
@@ -452,6 +452,7 @@ Result<std::vector<Result<ObjectHandle>>> LocalDevice::import_objects(
         items.push_back({i, std::move(*attrs), std::move(*record), std::move(ouid)});
     }
 
+    if (items.empty()) return out;  // every object refused: nothing to write
     std::vector<ImportItem*> all;
     for (ImportItem& item : items) all.push_back(&item);
     std::vector<ObjectHandle> handles;

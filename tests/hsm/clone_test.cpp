@@ -936,7 +936,8 @@ TEST_F(CloneTest, RememberedPeerCertificateIsRefusedOnceItHasExpired) {
     src.dev = std::move(*reopened);
     AppId a = *src.dev->attach();
     src.co = *src.dev->open_session(a, partition, true);
-    SR_ASSERT_OK(src.dev->login(src.co, Role::CryptoOfficer, kCoPw).status());
+    Status login = src.dev->login(src.co, Role::CryptoOfficer, kCoPw);
+    ASSERT_TRUE(login.is_ok()) << login.to_string();
     const auto handles = o.all();
     auto first = run_clone(src, dst, handles);  // the target's certificate is now remembered
     SR_ASSERT_OK(first);
