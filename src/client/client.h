@@ -26,6 +26,9 @@ namespace sr::client {
 enum class PendingCall : uint8_t {
     Encrypt, EncryptUpdate, EncryptFinal, Decrypt, DecryptUpdate, DecryptFinal,
     Sign, SignFinal, Digest, DigestFinal, WrapKey,
+    // Dual-function updates (src/pkcs11/dual.cpp) and signatures with recovery.
+    DigestEncryptUpdate, DecryptDigestUpdate, SignEncryptUpdate, DecryptVerifyUpdate,
+    SignRecover, VerifyRecover,
     // Luna vendor calls (src/pkcs11/ca_*.cpp): a hello or sealed object must not be made twice.
     CloneHello, CloneSource, ExtractMasked,
 };

@@ -23,6 +23,10 @@ public:
     virtual Result<std::unique_ptr<SignOp>> sign(const MechParams& p, const Key& k) const;
     virtual Result<std::unique_ptr<VerifyOp>> verify(const MechParams& p, const Key& k) const;
     virtual Result<std::unique_ptr<DigestOp>> digest(const MechParams& p) const;
+    // Mechanisms with op::kSignRecover sign through sign(): the ones implemented (raw and
+    // PKCS#1 v1.5 RSA) sign the data itself, so the signature recovers it.
+    virtual Result<std::unique_ptr<VerifyRecoverOp>> verify_recover(const MechParams& p,
+                                                                    const Key& k) const;
     virtual Result<Key> generate_key(KeyType type, const KeyGenParams& p) const;
     virtual Result<KeyPair> generate_key_pair(const KeyGenParams& p) const;
     virtual Result<Bytes> wrap(const MechParams& p, const Key& k, ByteView material) const;

@@ -33,6 +33,10 @@ Result<std::unique_ptr<SignOp>> MechImpl::sign(const MechParams&, const Key&) co
 Result<std::unique_ptr<VerifyOp>> MechImpl::verify(const MechParams&, const Key&) const {
     return not_this_function("verify");
 }
+Result<std::unique_ptr<VerifyRecoverOp>> MechImpl::verify_recover(const MechParams&,
+                                                                  const Key&) const {
+    return not_this_function("verify with recovery");
+}
 Result<std::unique_ptr<DigestOp>> MechImpl::digest(const MechParams&) const {
     return not_this_function("digest");
 }
@@ -201,6 +205,20 @@ Result<std::unique_ptr<VerifyOp>> MechanismRegistry::verify(const Mechanism& m,
     SR_ASSIGN_OR_RETURN(Checked c, check(m.id, op::kVerify));
     SR_TRY(check_key(*c.info, key, Role::Public, kKeyErrs));
     return c.impl->verify(m.params, key);
+}
+
+Result<std::unique_ptr<SignOp>> MechanismRegistry::sign_recover(const Mechanism& m,
+                                                                const Key& key) const {
+    SR_ASSIGN_OR_RETURN(Checked c, check(m.id, op::kSignRecover));
+    SR_TRY(check_key(*c.info, key, Role::Private, kKeyErrs));
+    return c.impl->sign(m.params, key);
+}
+
+Result<std::unique_ptr<VerifyRecoverOp>> MechanismRegistry::verify_recover(const Mechanism& m,
+                                                                           const Key& key) const {
+    SR_ASSIGN_OR_RETURN(Checked c, check(m.id, op::kVerifyRecover));
+    SR_TRY(check_key(*c.info, key, Role::Public, kKeyErrs));
+    return c.impl->verify_recover(m.params, key);
 }
 
 Result<std::unique_ptr<DigestOp>> MechanismRegistry::digest(const Mechanism& m) const {

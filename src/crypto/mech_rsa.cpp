@@ -238,6 +238,30 @@ public:
 };
 
 // One class for the three encryption paddings; `pad` selects the behaviour.
+// Public-key RSA operation with the signature's padding removed (PKCS#1 v1.5 type 1, or none
+// for CKM_RSA_X_509, whose recovered data is the full modulus-length block).
+class RsaRecoverOp final : public VerifyRecoverOp {
+public:
+    RsaRecoverOp(PkeyCtxPtr ctx, size_t k) : m_ctx(std::move(ctx)), m_k(k) {}
+    Result<Bytes> recover(ByteView signature) override {
+        if (signature.size() != m_k)
+            return error(Err::SignatureLenRange, "signature must be the modulus length");
+        Bytes out(m_k);
+        size_t len = out.size();
+        if (EVP_PKEY_verify_recover(m_ctx.get(), out.data(), &len, signature.data(),
+                                    signature.size()) != 1) {
+            ossl_clear_errors();
+            return error(Err::SignatureInvalid, "the signature does not verify");
+        }
+        out.resize(len);
+        return out;
+    }
+
+private:
+    PkeyCtxPtr m_ctx;
+    size_t m_k;
+};
+
 class RsaCipherMech final : public MechImpl {
 public:
     explicit RsaCipherMech(Pad pad) : m_pad(pad) {}
@@ -280,6 +304,17 @@ public:
         }
         return make_pkey_verify(k, pkcs1_setup(), pkcs1_input_check(k),
                                 SigCodec{rsa_bytes(k), 0});
+    }
+
+    Result<std::unique_ptr<VerifyRecoverOp>> verify_recover(const MechParams& p,
+                                                            const Key& k) const override {
+        SR_TRY(expect_no_params(p));
+        PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, k.pkey(), nullptr));
+        if (!ctx || EVP_PKEY_verify_recover_init(ctx.get()) != 1)
+            return ossl_error("starting RSA verify-recover", Err::KeyTypeInconsistent);
+        SR_TRY((m_pad == Pad::Raw ? no_padding_setup() : pkcs1_setup())(ctx.get()));
+        return std::unique_ptr<VerifyRecoverOp>(
+            std::make_unique<RsaRecoverOp>(std::move(ctx), rsa_bytes(k)));
     }
 
 private:
@@ -375,12 +410,13 @@ void add_rsa_mechanisms(MechDefs& out) {
     using namespace op;
     constexpr uint32_t kSV = kSign | kVerify;
     constexpr uint32_t kAll = kEncrypt | kDecrypt | kSign | kVerify | kWrap | kUnwrap;
+    constexpr uint32_t kRecover = kSignRecover | kVerifyRecover;
     out.push_back({info(mech::kRsaPkcsKeyPairGen, "CKM_RSA_PKCS_KEY_PAIR_GEN", kGenerateKeyPair,
                         false),
                    std::make_shared<RsaKeyPairGen>()});
-    out.push_back({info(mech::kRsaPkcs, "CKM_RSA_PKCS", kAll, true),
+    out.push_back({info(mech::kRsaPkcs, "CKM_RSA_PKCS", kAll | kRecover, true),
                    std::make_shared<RsaCipherMech>(Pad::Pkcs1)});
-    out.push_back({info(mech::kRsaX509, "CKM_RSA_X_509", kEncrypt | kDecrypt | kSV, true),
+    out.push_back({info(mech::kRsaX509, "CKM_RSA_X_509", kEncrypt | kDecrypt | kSV | kRecover, true),
                    std::make_shared<RsaCipherMech>(Pad::Raw)});
     out.push_back({info(mech::kRsaPkcsOaep, "CKM_RSA_PKCS_OAEP",
                         kEncrypt | kDecrypt | kWrap | kUnwrap, true),

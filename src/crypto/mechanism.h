@@ -89,7 +89,9 @@ inline constexpr uint32_t kEncrypt = 0x100;
 inline constexpr uint32_t kDecrypt = 0x200;
 inline constexpr uint32_t kDigest = 0x400;
 inline constexpr uint32_t kSign = 0x800;
+inline constexpr uint32_t kSignRecover = 0x1000;
 inline constexpr uint32_t kVerify = 0x2000;
+inline constexpr uint32_t kVerifyRecover = 0x4000;
 inline constexpr uint32_t kGenerate = 0x8000;
 inline constexpr uint32_t kGenerateKeyPair = 0x10000;
 inline constexpr uint32_t kWrap = 0x20000;
@@ -148,6 +150,15 @@ public:
     virtual Status update(ByteView data) = 0;
     // Ok, SignatureInvalid or SignatureLenRange.
     virtual Status final(ByteView signature) = 0;
+};
+
+// C_VerifyRecover: checks a signature with message recovery and returns the signed data.
+// Single-part.
+class VerifyRecoverOp {
+public:
+    virtual ~VerifyRecoverOp() = default;
+    // The recovered data, or SignatureInvalid / SignatureLenRange.
+    virtual Result<Bytes> recover(ByteView signature) = 0;
 };
 
 class DigestOp {
@@ -216,6 +227,10 @@ public:
     Result<std::unique_ptr<SignOp>> sign(const Mechanism& m, const Key& key) const;
     Result<std::unique_ptr<VerifyOp>> verify(const Mechanism& m, const Key& key) const;
     Result<std::unique_ptr<DigestOp>> digest(const Mechanism& m) const;
+    // Signatures with message recovery (op::kSignRecover / kVerifyRecover mechanisms).
+    Result<std::unique_ptr<SignOp>> sign_recover(const Mechanism& m, const Key& key) const;
+    Result<std::unique_ptr<VerifyRecoverOp>> verify_recover(const Mechanism& m,
+                                                            const Key& key) const;
 
     Result<Key> generate_key(const Mechanism& m, KeyType type, const KeyGenParams& p) const;
     Result<KeyPair> generate_key_pair(const Mechanism& m, const KeyGenParams& p) const;

@@ -275,6 +275,24 @@ public:
     virtual Result<Bytes> digest(SessionId s, ByteView data) = 0;
     virtual Status digest_update(SessionId s, ByteView data) = 0;
     virtual Result<Bytes> digest_final(SessionId s) = 0;
+    // C_DigestKey: continues the active digest with the value of a secret key the session may
+    // use; the value stays in the engine. KeyHandleInvalid (no such key), KeyIndigestible (not
+    // a secret key). A failure ends the digest.
+    virtual Status digest_key(SessionId s, ObjectHandle key) = 0;
+    // Dual-function updates (PKCS#11 §5.13), under one session lock: both operations must be
+    // active (else OperationNotInitialized, and neither is touched). Digest/sign/verify see the
+    // plaintext: the data before encryption, the output of decryption. A failure ends both.
+    virtual Result<Bytes> digest_encrypt_update(SessionId s, ByteView data) = 0;
+    virtual Result<SecretBytes> decrypt_digest_update(SessionId s, ByteView data) = 0;
+    virtual Result<Bytes> sign_encrypt_update(SessionId s, ByteView data) = 0;
+    virtual Result<SecretBytes> decrypt_verify_update(SessionId s, ByteView data) = 0;
+    // Signatures with message recovery (single-part). The key needs CKA_SIGN_RECOVER /
+    // CKA_VERIFY_RECOVER (else KeyFunctionNotPermitted); verify_recover returns the signed data.
+    virtual Status sign_recover_init(SessionId s, const crypto::Mechanism& m, ObjectHandle key) = 0;
+    virtual Result<Bytes> sign_recover(SessionId s, ByteView data) = 0;
+    virtual Status verify_recover_init(SessionId s, const crypto::Mechanism& m,
+                                       ObjectHandle key) = 0;
+    virtual Result<Bytes> verify_recover(SessionId s, ByteView signature) = 0;
     virtual Result<Bytes> generate_random(SessionId s, size_t length) = 0;
 
     // ---- Cloning (docs/design/clone-protocol.md): clone, backup, restore and HA sync. The

@@ -8,5 +8,6 @@ target_sources(sr_hsm PRIVATE
   local_objects.cpp
   local_keys.cpp
   local_crypto.cpp
+  local_crypto_extra.cpp
   factory.cpp)
 target_link_libraries(sr_hsm PRIVATE PkgConfig::TOMLPP)

@@ -110,6 +110,16 @@ public:
     Result<Bytes> digest(SessionId s, ByteView data) override;
     Status digest_update(SessionId s, ByteView data) override;
     Result<Bytes> digest_final(SessionId s) override;
+    // Digest of a key and dual-function updates (local_crypto_extra.cpp).
+    Status digest_key(SessionId s, ObjectHandle key) override;
+    Result<Bytes> digest_encrypt_update(SessionId s, ByteView data) override;
+    Result<SecretBytes> decrypt_digest_update(SessionId s, ByteView data) override;
+    Result<Bytes> sign_encrypt_update(SessionId s, ByteView data) override;
+    Result<SecretBytes> decrypt_verify_update(SessionId s, ByteView data) override;
+    Status sign_recover_init(SessionId s, const crypto::Mechanism& m, ObjectHandle key) override;
+    Result<Bytes> sign_recover(SessionId s, ByteView data) override;
+    Status verify_recover_init(SessionId s, const crypto::Mechanism& m, ObjectHandle key) override;
+    Result<Bytes> verify_recover(SessionId s, ByteView signature) override;
     Result<Bytes> generate_random(SessionId s, size_t length) override;
 
     // Cloning (local_clone.cpp): delegated to a CloneEngine made on first use.
@@ -175,6 +185,9 @@ private:
         std::shared_ptr<const crypto::Key> key;
     };
     Result<OperationKey> operation_key(SessionId s, ObjectHandle h, uint32_t op);
+    // The same for signatures with recovery, whose usage attribute (CKA_SIGN_RECOVER /
+    // CKA_VERIFY_RECOVER) is `usage` (local_crypto_extra.cpp).
+    Result<OperationKey> recover_key(SessionId s, ObjectHandle h, AttrType usage);
     Result<std::map<uint32_t, uint64_t>> partition_policy_values(PartitionId p);
 
     // ---- Authentication (local_auth.cpp)

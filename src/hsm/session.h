@@ -29,6 +29,10 @@ struct ActiveVerify {
     std::shared_ptr<const crypto::Key> key;
     std::unique_ptr<crypto::VerifyOp> op;
 };
+struct ActiveVerifyRecover {
+    std::shared_ptr<const crypto::Key> key;
+    std::unique_ptr<crypto::VerifyRecoverOp> op;
+};
 
 struct FindState {
     std::vector<ObjectHandle> results;
@@ -53,6 +57,9 @@ public:
     std::optional<ActiveSign> sign SR_GUARDED_BY(mu);
     std::optional<ActiveVerify> verify SR_GUARDED_BY(mu);
     std::unique_ptr<crypto::DigestOp> digest SR_GUARDED_BY(mu);
+    // Signatures with message recovery: single-part, apart from sign / verify.
+    std::optional<ActiveSign> sign_recover SR_GUARDED_BY(mu);
+    std::optional<ActiveVerifyRecover> verify_recover SR_GUARDED_BY(mu);
 
 private:
     const SessionId m_id;

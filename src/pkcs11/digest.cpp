@@ -1,12 +1,14 @@
-// PKCS#11 v2.40 §5.10 message digesting. C_DigestKey needs an engine call that digests a key's
-// value inside the device; until it exists it answers CKR_FUNCTION_NOT_SUPPORTED.
+// PKCS#11 v2.40 §5.10 message digesting. C_DigestKey digests a secret key's value inside the
+// engine; the value never reaches the module.
 #include "pkcs11/entry.h"
 
 namespace sr::p11 {
 namespace {
 
-constexpr std::initializer_list<PendingCall> kFamily = {PendingCall::Digest,
-                                                        PendingCall::DigestFinal};
+// A new digest also drops an abandoned dual update's output (it belonged to the old digest).
+constexpr std::initializer_list<PendingCall> kFamily = {
+    PendingCall::Digest, PendingCall::DigestFinal, PendingCall::DigestEncryptUpdate,
+    PendingCall::DecryptDigestUpdate};
 
 Status digest_init(ClientSession& s, CK_MECHANISM_PTR mech) {
     SR_ASSIGN_OR_RETURN(auto m, parse_mechanism(mech));
@@ -47,11 +49,10 @@ SR_P11_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE session, CK_BYTE_PTR data,
     });
 }
 
-SR_P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE) {
+SR_P11_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE session, CK_OBJECT_HANDLE key) {
     return guard("C_DigestKey", [&] {
-        return with_session(session, [](ClientSession&) {
-            return error(Err::FunctionNotSupported, "C_DigestKey is not supported yet");
-        });
+        return with_session(session,
+                            [&](ClientSession& s) { return s.dev().digest_key(s.id(), key); });
     });
 }
 

@@ -1,11 +1,12 @@
-// PKCS#11 v2.40 §5.11-5.12 signing/MACing and verification. Signatures with message recovery
-// (C_SignRecover*, C_VerifyRecover*) are not supported by the engine: CKR_FUNCTION_NOT_SUPPORTED.
+// PKCS#11 v2.40 §5.11-5.12 signing/MACing and verification, with message recovery
+// (C_SignRecover*, C_VerifyRecover*) for the mechanisms the registry marks for it.
 #include "pkcs11/entry.h"
 
 namespace sr::p11 {
 namespace {
 
-constexpr std::initializer_list<PendingCall> kFamily = {PendingCall::Sign, PendingCall::SignFinal};
+constexpr std::initializer_list<PendingCall> kFamily = {PendingCall::Sign, PendingCall::SignFinal,
+                                                        PendingCall::SignEncryptUpdate};
 
 Status sign_init(ClientSession& s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key) {
     SR_ASSIGN_OR_RETURN(auto m, parse_mechanism(mech));
@@ -15,13 +16,20 @@ Status sign_init(ClientSession& s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key) 
 
 Status verify_init(ClientSession& s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key) {
     SR_ASSIGN_OR_RETURN(auto m, parse_mechanism(mech));
+    forget_pending(s, {PendingCall::DecryptVerifyUpdate});
     return s.dev().verify_init(s.id(), m, key);
 }
 
-Status not_supported(CK_SESSION_HANDLE session, const char* what) {
-    return with_session(session, [&](ClientSession&) {
-        return error(Err::FunctionNotSupported, std::string(what) + " is not supported");
-    });
+Status sign_recover_init(ClientSession& s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key) {
+    SR_ASSIGN_OR_RETURN(auto m, parse_mechanism(mech));
+    forget_pending(s, {PendingCall::SignRecover});
+    return s.dev().sign_recover_init(s.id(), m, key);
+}
+
+Status verify_recover_init(ClientSession& s, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key) {
+    SR_ASSIGN_OR_RETURN(auto m, parse_mechanism(mech));
+    forget_pending(s, {PendingCall::VerifyRecover});
+    return s.dev().verify_recover_init(s.id(), m, key);
 }
 
 }  // namespace
@@ -66,14 +74,23 @@ SR_P11_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE session, CK_BYTE_PTR sig, CK_U
     });
 }
 
-SR_P11_EXPORT CK_RV C_SignRecoverInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR,
-                                      CK_OBJECT_HANDLE) {
-    return guard("C_SignRecoverInit", [&] { return not_supported(session, "C_SignRecoverInit"); });
+SR_P11_EXPORT CK_RV C_SignRecoverInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech,
+                                      CK_OBJECT_HANDLE key) {
+    return guard("C_SignRecoverInit", [&] {
+        return with_session(session,
+                            [&](ClientSession& s) { return sign_recover_init(s, mech, key); });
+    });
 }
 
-SR_P11_EXPORT CK_RV C_SignRecover(CK_SESSION_HANDLE session, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR,
-                                  CK_ULONG_PTR) {
-    return guard("C_SignRecover", [&] { return not_supported(session, "C_SignRecover"); });
+SR_P11_EXPORT CK_RV C_SignRecover(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG data_len,
+                                  CK_BYTE_PTR sig, CK_ULONG_PTR sig_len) {
+    return guard("C_SignRecover", [&] {
+        return with_session(session, [&](ClientSession& s) -> Status {
+            SR_ASSIGN_OR_RETURN(ByteView in, in_bytes(data, data_len));
+            return produce(s, PendingCall::SignRecover,
+                           [&] { return s.dev().sign_recover(s.id(), in); }, sig, sig_len);
+        });
+    });
 }
 
 SR_P11_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech,
@@ -113,13 +130,22 @@ SR_P11_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE session, CK_BYTE_PTR sig, CK
     });
 }
 
-SR_P11_EXPORT CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR,
-                                        CK_OBJECT_HANDLE) {
-    return guard("C_VerifyRecoverInit",
-                 [&] { return not_supported(session, "C_VerifyRecoverInit"); });
+SR_P11_EXPORT CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech,
+                                        CK_OBJECT_HANDLE key) {
+    return guard("C_VerifyRecoverInit", [&] {
+        return with_session(session,
+                            [&](ClientSession& s) { return verify_recover_init(s, mech, key); });
+    });
 }
 
-SR_P11_EXPORT CK_RV C_VerifyRecover(CK_SESSION_HANDLE session, CK_BYTE_PTR, CK_ULONG, CK_BYTE_PTR,
-                                    CK_ULONG_PTR) {
-    return guard("C_VerifyRecover", [&] { return not_supported(session, "C_VerifyRecover"); });
+SR_P11_EXPORT CK_RV C_VerifyRecover(CK_SESSION_HANDLE session, CK_BYTE_PTR sig, CK_ULONG sig_len,
+                                    CK_BYTE_PTR data, CK_ULONG_PTR data_len) {
+    return guard("C_VerifyRecover", [&] {
+        return with_session(session, [&](ClientSession& s) -> Status {
+            SR_ASSIGN_OR_RETURN(ByteView signature, in_bytes(sig, sig_len));
+            return produce(s, PendingCall::VerifyRecover,
+                           [&] { return s.dev().verify_recover(s.id(), signature); }, data,
+                           data_len);
+        });
+    });
 }
