@@ -70,6 +70,14 @@ Result<DeviceConfig> parse_device_config(std::string_view toml_text) {
     if (!fw) return error(Err::StoreCorrupt, "device.toml: " + fw.status().message());
     c.firmware = *fw;
     c.model = *model;
+    c.max_objects = folder::kDefaultMaxObjects;
+    if (auto node = tbl["max_objects"]; node) {
+        auto max = node.value<int64_t>();
+        if (!max || *max <= 0 || !node.is_integer())
+            return error(Err::StoreCorrupt,
+                         "device.toml: 'max_objects' must be a positive integer");
+        c.max_objects = static_cast<uint64_t>(*max);
+    }
     return c;
 }
 
@@ -81,6 +89,7 @@ std::string render_device_config(const DeviceConfig& c) {
         {"firmware", c.firmware.to_string()},
         {"auth", std::string(auth_type_name(c.auth))},
         {"model", c.model},
+        {"max_objects", static_cast<int64_t>(c.max_objects)},
     };
     std::ostringstream out;
     out << "# Strongroom device description (docs/design/device-folder.md). Fixed at manufacture.\n"

@@ -18,6 +18,11 @@
 
 namespace sr::hsm {
 
+namespace folder {
+// Partition capacity when device.toml has no `max_objects`: above every test and benchmark.
+inline constexpr uint64_t kDefaultMaxObjects = 1'000'000;
+}  // namespace folder
+
 // What device.toml says about the device. Fixed at manufacture.
 struct DeviceConfig {
     uint64_t serial = 0;
@@ -25,6 +30,10 @@ struct DeviceConfig {
     FirmwareVersion firmware;
     AuthType auth = AuthType::Password;
     std::string model;     // "Strongroom PCIe HSM 7"
+    // The most token objects one partition may hold (device.toml `max_objects`, optional:
+    // folders without it get kDefaultMaxObjects). Beyond it, storing a token object fails with
+    // MaxObjectCountExceeded. Session objects do not count (docs/design/device-folder.md).
+    uint64_t max_objects = folder::kDefaultMaxObjects;
 };
 
 // The model name a form factor and firmware line are sold as.

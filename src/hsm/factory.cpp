@@ -82,6 +82,8 @@ Status check_new_device_spec(const NewDeviceSpec& spec) {
     if (spec.form_factor == FormFactor::Network)
         return error(Err::ArgumentsBad,
                      "network devices are made with 'factory new-appliance', not new-device");
+    if (spec.max_objects && *spec.max_objects == 0)
+        return error(Err::ArgumentsBad, "--max-objects must be at least 1");
     if (spec.hsm_label.empty() != spec.so_password.empty())
         return error(Err::ArgumentsBad, "--hsm-label and --so-password go together");
     if (!spec.partitions.empty() && spec.hsm_label.empty())
@@ -135,6 +137,7 @@ Result<NewDeviceReport> make_device(Env& env, const NewDeviceSpec& spec) {
     config.firmware = spec.firmware;
     config.auth = spec.auth;
     config.model = default_model(spec.form_factor, spec.firmware);
+    config.max_objects = spec.max_objects.value_or(folder::kDefaultMaxObjects);
     Status made = create_device_folder(env, report.folder, config, root);
     if (made && !spec.hsm_label.empty()) {
         auto dev = LocalDevice::open(env, report.folder);

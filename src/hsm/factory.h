@@ -25,6 +25,9 @@ struct NewDeviceSpec {
     AuthType auth = AuthType::Password;
     std::optional<uint64_t> serial;               // default: a fresh random 6-digit serial
     std::optional<std::filesystem::path> factory;  // default: default_factory_dir(home)
+    // Token objects one partition may hold (device.toml `max_objects`); default
+    // folder::kDefaultMaxObjects. Must be positive.
+    std::optional<uint64_t> max_objects;
     // Optional hand-over state.
     std::string hsm_label;
     std::string so_password;

@@ -106,6 +106,24 @@ Status check_holdable(const AttributeSet& a) {
     return {};
 }
 
+// ---- Capacity (docs/design/device-folder.md `max_objects`, clone-protocol.md Target rule 5).
+// Counted inside the write transaction, so concurrent writers cannot together pass it.
+Status capacity_error(uint64_t max_objects) {
+    return error(Err::MaxObjectCountExceeded,
+                 "the partition is full: it holds its capacity of " +
+                     std::to_string(max_objects) + " token objects");
+}
+
+Status check_room(store::Txn& txn, uint64_t partition, uint64_t max_objects, uint64_t adding) {
+    SR_ASSIGN_OR_RETURN(uint64_t held, txn.count_objects(partition));
+    if (held > max_objects || adding > max_objects - held) return capacity_error(max_objects);
+    return {};
+}
+
+// Marks an import item refused for capacity (never a real handle: token handles stay below
+// kSessionHandleBase).
+constexpr ObjectHandle kNoRoom = ~ObjectHandle{0};
+
 // One object of an import batch on its way to the store.
 struct ImportItem {
     size_t index = 0;  // position in the caller's batch
@@ -114,12 +132,13 @@ struct ImportItem {
     Bytes ouid;
 };
 
-// Inserts the items whose OUID the partition does not hold yet, inside the caller's write
-// transaction. Handles go to `handles` (0 = already held); the caller uses them only if the
-// transaction commits.
-Status insert_imports(store::Txn& txn, uint64_t partition, std::span<ImportItem* const> items,
-                      std::vector<ObjectHandle>& handles) {
+// Inserts the items whose OUID the partition does not hold yet, in order, while the partition
+// has room, inside the caller's write transaction. Handles go to `handles` (0 = already held,
+// kNoRoom = refused for capacity); the caller uses them only if the transaction commits.
+Status insert_imports(store::Txn& txn, uint64_t partition, uint64_t max_objects,
+                      std::span<ImportItem* const> items, std::vector<ObjectHandle>& handles) {
     handles.assign(items.size(), 0);
+    SR_ASSIGN_OR_RETURN(uint64_t count, txn.count_objects(partition));
     for (size_t i = 0; i < items.size(); ++i) {
         store::ObjectQuery q;
         q.partition_id = partition;
@@ -127,6 +146,11 @@ Status insert_imports(store::Txn& txn, uint64_t partition, std::span<ImportItem*
         q.limit = 1;
         SR_ASSIGN_OR_RETURN(auto held, txn.find_handles(q));
         if (!held.empty()) continue;
+        if (count >= max_objects) {
+            handles[i] = kNoRoom;
+            continue;
+        }
+        ++count;
         SR_ASSIGN_OR_RETURN(handles[i], txn.insert_object(items[i]->record));
         if (handles[i] >= kSessionHandleBase)
             return error(Err::DeviceMemory, "token object handles exhausted");
@@ -134,10 +158,14 @@ Status insert_imports(store::Txn& txn, uint64_t partition, std::span<ImportItem*
     return {};
 }
 
-void finish_import(PartitionRuntime& rt, ImportItem& item, ObjectHandle handle,
-                   std::vector<Result<ObjectHandle>>& out) {
+void finish_import(PartitionRuntime& rt, uint64_t max_objects, ImportItem& item,
+                   ObjectHandle handle, std::vector<Result<ObjectHandle>>& out) {
     if (handle == 0) {
         out[item.index] = error(Err::ObjectAlreadyExists, "the partition already holds this OUID");
+        return;
+    }
+    if (handle == kNoRoom) {
+        out[item.index] = capacity_error(max_objects);
         return;
     }
     out[item.index] = handle;
@@ -214,7 +242,8 @@ Result<ObjectHandle> LocalDevice::store_new_object(const ObjectContext& ctx, Att
     return handles[0];
 }
 
-// All token objects of the batch land in one transaction (a key pair is both halves or none).
+// All token objects of the batch land in one transaction (a key pair is both halves or none),
+// and only if the partition has room for all of them (device.toml `max_objects`).
 Result<std::vector<ObjectHandle>> LocalDevice::store_new_objects(const ObjectContext& ctx,
                                                                  std::vector<AttributeSet> batch,
                                                                  bool keep_ouid) {
@@ -236,7 +265,11 @@ Result<std::vector<ObjectHandle>> LocalDevice::store_new_objects(const ObjectCon
     std::vector<ObjectHandle> handles(batch.size(), 0);
     if (std::any_of(batch.begin(), batch.end(),
                     [](const AttributeSet& a) { return a.flag(attr::kToken, false); })) {
+        const auto tokens = static_cast<uint64_t>(std::count_if(
+            batch.begin(), batch.end(),
+            [](const AttributeSet& a) { return a.flag(attr::kToken, false); }));
         if (Status st_ = m_store->write([&](store::Txn& txn) -> Status {
+                SR_TRY(check_room(txn, rt.id, m_config.max_objects, tokens));
                 for (size_t i = 0; i < batch.size(); ++i) {
                     if (!batch[i].flag(attr::kToken, false)) continue;
                     SR_ASSIGN_OR_RETURN(handles[i], txn.insert_object(records[i]));
@@ -399,7 +432,8 @@ Result<ObjectHandle> LocalDevice::import_object(SessionId s, AttributeSet comple
 
 // Every object is checked first (OUID, what this device can hold, template rules, the
 // session's rights); the accepted ones are written in ONE transaction (group commit: one
-// fsync for the batch). Each object is whole or absent either way. Should that transaction
+// fsync for the batch); objects beyond the partition's capacity are refused one by one, in
+// order, while the rest land. Each object is whole or absent either way. Should that transaction
 // fail, each object is retried in a transaction of its own, so one bad object cannot sink the
 // rest. docs/design/clone-protocol.md, Target rule 5.
 Result<std::vector<Result<ObjectHandle>>> LocalDevice::import_objects(
@@ -456,18 +490,19 @@ Result<std::vector<Result<ObjectHandle>>> LocalDevice::import_objects(
     std::vector<ImportItem*> all;
     for (ImportItem& item : items) all.push_back(&item);
     std::vector<ObjectHandle> handles;
+    const uint64_t max = m_config.max_objects;
     Status batch = m_store->write([&](store::Txn& txn) -> Status {
-        return insert_imports(txn, rt.id, all, handles);
+        return insert_imports(txn, rt.id, max, all, handles);
     });
     if (batch) {
-        for (size_t k = 0; k < all.size(); ++k) finish_import(rt, *all[k], handles[k], out);
+        for (size_t k = 0; k < all.size(); ++k) finish_import(rt, max, *all[k], handles[k], out);
     } else {
         for (ImportItem* item : all) {
             ImportItem* one[] = {item};
             Status st = m_store->write([&](store::Txn& txn) -> Status {
-                return insert_imports(txn, rt.id, one, handles);
+                return insert_imports(txn, rt.id, max, one, handles);
             });
-            if (st) finish_import(rt, *item, handles[0], out);
+            if (st) finish_import(rt, max, *item, handles[0], out);
             else out[item->index] = st;
         }
     }
