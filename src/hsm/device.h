@@ -293,6 +293,9 @@ public:
     virtual Status verify_recover_init(SessionId s, const crypto::Mechanism& m,
                                        ObjectHandle key) = 0;
     virtual Result<Bytes> verify_recover(SessionId s, ByteView signature) = 0;
+    // The session's active cryptographic operations as crypto::op flags (kEncrypt, kDecrypt,
+    // kDigest, kSign, kVerify, kSignRecover, kVerifyRecover); 0 when none (C_GetOperationState).
+    virtual Result<uint32_t> active_operations(SessionId s) = 0;
     virtual Result<Bytes> generate_random(SessionId s, size_t length) = 0;
 
     // ---- Cloning (docs/design/clone-protocol.md): clone, backup, restore and HA sync. The

@@ -1,5 +1,6 @@
 // LocalDevice: C_DigestKey, the dual-function updates and signatures with message recovery
-// (PKCS#11 v2.40 §5.10, §5.13, §5.11-5.12). Digest-key and dual updates run
+// (PKCS#11 v2.40 §5.10, §5.13, §5.11-5.12), and which operations a session has active (for
+// C_GetOperationState). Digest-key and dual updates run
 // over the operations the session already holds, under the session's lock, so a dual update is
 // one step of two operations that no other call on the session can interleave with.
 #include "crypto/mechanism.h"
@@ -177,6 +178,24 @@ Result<Bytes> LocalDevice::verify_recover(SessionId s, ByteView signature) {
     ActiveVerifyRecover taken = std::move(*active);
     active.reset();
     return taken.op->recover(signature);
+}
+
+Result<uint32_t> LocalDevice::active_operations(SessionId s) {
+    SR_ASSIGN_OR_RETURN(auto session, find_session(s));
+    MutexLock lock(session->mu);
+    const std::pair<bool, uint32_t> kinds[] = {
+        {session->encrypt.has_value(), crypto::op::kEncrypt},
+        {session->decrypt.has_value(), crypto::op::kDecrypt},
+        {session->digest != nullptr, crypto::op::kDigest},
+        {session->sign.has_value(), crypto::op::kSign},
+        {session->verify.has_value(), crypto::op::kVerify},
+        {session->sign_recover.has_value(), crypto::op::kSignRecover},
+        {session->verify_recover.has_value(), crypto::op::kVerifyRecover},
+    };
+    uint32_t out = 0;
+    for (const auto& [active, flag] : kinds)
+        if (active) out |= flag;
+    return out;
 }
 
 }  // namespace sr::hsm

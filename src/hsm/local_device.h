@@ -120,6 +120,7 @@ public:
     Result<Bytes> sign_recover(SessionId s, ByteView data) override;
     Status verify_recover_init(SessionId s, const crypto::Mechanism& m, ObjectHandle key) override;
     Result<Bytes> verify_recover(SessionId s, ByteView signature) override;
+    Result<uint32_t> active_operations(SessionId s) override;
     Result<Bytes> generate_random(SessionId s, size_t length) override;
 
     // Cloning (local_clone.cpp): delegated to a CloneEngine made on first use.

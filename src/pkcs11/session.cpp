@@ -1,7 +1,10 @@
 // PKCS#11 v2.40 §5.6 session management: open/close, session info, login/logout (CKU_SO is the
 // Partition SO — the HSM SO on the admin slot; CKU_USER the Crypto Officer, the owner on
-// pre-PPSO partitions; CKU_CRYPTO_USER 0x80000001 the Crypto User). Operation state cannot be
-// saved or restored yet.
+// pre-PPSO partitions; CKU_CRYPTO_USER 0x80000001 the Crypto User). Operation state is never
+// saveable: every operation but a digest holds a key (which §5.6 lets a token refuse), and
+// OpenSSL's EVP offers no export of a digest's running state, so C_GetOperationState answers
+// CKR_STATE_UNSAVEABLE while an operation is active and C_SetOperationState, which can only be
+// handed a state this module never made, CKR_SAVED_STATE_INVALID.
 #include "pkcs11/entry.h"
 
 namespace sr::p11 {
@@ -78,19 +81,26 @@ SR_P11_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE session, CK_SESSION_INFO_
     });
 }
 
-SR_P11_EXPORT CK_RV C_GetOperationState(CK_SESSION_HANDLE session, CK_BYTE_PTR, CK_ULONG_PTR) {
+SR_P11_EXPORT CK_RV C_GetOperationState(CK_SESSION_HANDLE session, CK_BYTE_PTR,
+                                        CK_ULONG_PTR state_len) {
     return guard("C_GetOperationState", [&] {
-        return with_session(session, [](ClientSession&) {
-            return error(Err::FunctionNotSupported, "operation state cannot be saved yet");
+        return with_session(session, [&](ClientSession& s) -> Status {
+            SR_TRY(need(state_len));
+            SR_ASSIGN_OR_RETURN(uint32_t active, s.dev().active_operations(s.id()));
+            if (active == 0) return error(Err::OperationNotInitialized);
+            return error(Err::StateUnsaveable, "the state of an active operation is not saveable");
         });
     });
 }
 
-SR_P11_EXPORT CK_RV C_SetOperationState(CK_SESSION_HANDLE session, CK_BYTE_PTR, CK_ULONG,
-                                        CK_OBJECT_HANDLE, CK_OBJECT_HANDLE) {
+SR_P11_EXPORT CK_RV C_SetOperationState(CK_SESSION_HANDLE session, CK_BYTE_PTR state,
+                                        CK_ULONG state_len, CK_OBJECT_HANDLE,
+                                        CK_OBJECT_HANDLE) {
     return guard("C_SetOperationState", [&] {
-        return with_session(session, [](ClientSession&) {
-            return error(Err::FunctionNotSupported, "operation state cannot be restored yet");
+        return with_session(session, [&](ClientSession&) -> Status {
+            SR_ASSIGN_OR_RETURN(ByteView saved, in_bytes(state, state_len));
+            if (saved.empty()) return error(Err::ArgumentsBad, "no saved state given");
+            return error(Err::SavedStateInvalid, "this module never saves operation state");
         });
     });
 }

@@ -1,7 +1,7 @@
-// Black-box: C_DigestKey, the dual-function updates and signatures with message recovery
-// (v2.40 §5.10, §5.13, §5.11-5.12). Results must equal the separate calls and OpenSSL over the
-// same bytes. A module that answers
-// CKR_FUNCTION_NOT_SUPPORTED for one of these functions (SoftHSM2 for the dual updates) skips.
+// Black-box: C_DigestKey, the dual-function updates, signatures with message recovery
+// (v2.40 §5.10, §5.13, §5.11-5.12) and operation state (§5.6). Results must equal the separate
+// calls and OpenSSL over the same bytes. A module that answers CKR_FUNCTION_NOT_SUPPORTED for
+// one of these functions, or cannot run two operations in one session (SoftHSM2), skips.
 #include <openssl/evp.h>
 
 #include "p11_fixture.h"
@@ -337,6 +337,24 @@ TEST_F(Extra, RecoverNeedsTheRecoverAttributesAndARecoverMechanism) {
     CK_ULONG n = 0;
     EXPECT_EQ(m_fl->C_VerifyRecover(s, sig.data(), sig.size(), nullptr, &n),
               CKR_OPERATION_NOT_INITIALIZED);
+}
+
+TEST_F(Extra, OperationStateIsNeverSaveable) {
+    CK_SESSION_HANDLE s = user_session();
+    CK_ULONG len = 0;
+    const CK_RV rv = m_fl->C_GetOperationState(s, nullptr, &len);
+    SKIP_IF_UNSUPPORTED(rv);
+    EXPECT_EQ(rv, CKR_OPERATION_NOT_INITIALIZED);
+    ASSERT_EQ(m_fl->C_DigestInit(s, &kSha256), CKR_OK);
+    EXPECT_EQ(m_fl->C_GetOperationState(s, nullptr, &len), CKR_STATE_UNSAVEABLE);
+    // The refused save leaves the digest running.
+    Bytes data = {1, 2, 3};
+    ASSERT_EQ(m_fl->C_DigestUpdate(s, data.data(), data.size()), CKR_OK);
+    EXPECT_EQ(digest_final(m_fl, s), sha256(data));
+    Bytes junk(64, 0xAB);
+    EXPECT_EQ(m_fl->C_SetOperationState(s, junk.data(), junk.size(), CK_INVALID_HANDLE,
+                                        CK_INVALID_HANDLE),
+              CKR_SAVED_STATE_INVALID);
 }
 
 }  // namespace
