@@ -4,6 +4,7 @@
 
 #include "client/slot_table.h"
 #include "common/env.h"
+#include "hsm/device_folder.h"
 #include "hsm/factory.h"
 #include "hsm/local_device.h"
 #include "tools/command.h"
@@ -42,6 +43,9 @@ public:
         m_cmd->add_option("--serial", m_serial, "Serial number (default: a fresh random one)");
         m_cmd->add_option("--factory", m_factory,
                           "Manufacturer folder (default: 'factory' beside the home)");
+        m_cmd->add_option("--max-objects", m_max_objects,
+                          "Token objects one partition may hold (default " +
+                              std::to_string(hsm::folder::kDefaultMaxObjects) + ")");
         m_cmd->add_option("--hsm-label", m_spec.hsm_label, "Initialize the HSM with this label");
         m_cmd->add_option("--so-password", m_spec.so_password, "HSM SO password");
         m_cmd->add_option("--partition", m_spec.partitions, "Create a partition (repeatable)");
@@ -60,6 +64,7 @@ public:
         m_spec.form_factor = *hsm::parse_form_factor(m_form_factor);
         m_spec.auth = *hsm::parse_auth_type(m_auth);
         if (m_serial) m_spec.serial = *m_serial;
+        if (m_max_objects) m_spec.max_objects = *m_max_objects;
         if (!m_factory.empty()) m_spec.factory = m_factory;
         PosixEnv env;
         auto report = hsm::make_device(env, m_spec);
@@ -78,6 +83,8 @@ private:
         out << "Made " << m_form_factor << " device " << r.serial << " ("
             << hsm::default_model(m_spec.form_factor, m_spec.firmware) << ", firmware "
             << m_spec.firmware.to_string() << ", " << m_auth << " authentication)\n";
+        if (m_spec.max_objects)
+            out << "  Capacity:      " << *m_spec.max_objects << " objects per partition\n";
         out << "  Device folder: " << r.folder.string() << "\n";
         out << "  Factory:       " << r.factory.string()
             << (r.root_created ? " (new manufacturer root)" : "") << "\n";
@@ -96,6 +103,7 @@ private:
     CLI::App* m_cmd = nullptr;
     std::string m_home, m_form_factor, m_firmware, m_auth, m_factory;
     std::optional<uint64_t> m_serial;
+    std::optional<uint64_t> m_max_objects;
     hsm::NewDeviceSpec m_spec;
 };
 

@@ -169,5 +169,23 @@ TEST_F(FactoryCommand, NewApplianceIsNotAvailableYet) {
     EXPECT_NE(r.err.find("not available"), std::string::npos) << r.err;
 }
 
+TEST_F(FactoryCommand, MaxObjectsSetsThePartitionCapacityTheDeviceOpensWith) {
+    CommandRun r = run("factory new-device " + home_arg() +
+                       " --form-factor pcie --firmware 7.8.4 --auth password --serial 77 "
+                       "--max-objects 500");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("500 objects per partition"), std::string::npos) << r.out;
+    PosixEnv env;
+    auto dev = hsm::LocalDevice::open(env, m_home / "devices" / "77");
+    ASSERT_TRUE(dev.is_ok()) << dev.status().to_string();
+    EXPECT_EQ((*dev)->config().max_objects, 500u);
+
+    r = run("factory new-device " + home_arg() +
+            " --form-factor pcie --firmware 7.8.4 --auth password --serial 78 --max-objects 0");
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.err.find("--max-objects"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(m_home / "devices" / "78"));
+}
+
 }  // namespace
 }  // namespace sr::tools::test
