@@ -13,8 +13,9 @@
 
 namespace sr::cm::admin {
 
-// The cloning domain `-defaultdomain` stands for (hsm init; deprecated and insecure, as on the
-// hardware: everyone who uses it shares the domain). docs/srcm.md documents the string.
+// The cloning domain `-defaultdomain` stands for (hsm init, partition init; deprecated and
+// insecure, as on the hardware: everyone who uses it shares the domain). docs/srcm.md documents
+// the string.
 inline constexpr std::string_view kDefaultDomain = "defaultdomain";
 
 // `        Key ->              value`: 8 blanks, then the key and its arrow padded to `width`.

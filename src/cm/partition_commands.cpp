@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "cm/commands.h"
+#include "cm/hsm_admin.h"
 #include "cm/partition_policy_commands.h"
 #include "cm/role_support.h"
 
@@ -13,10 +14,6 @@ namespace sr::cm {
 namespace {
 
 using shell::ValueKind;
-
-// The cloning domain `-defaultdomain` stands for. LunaCM's well-known default string is not in
-// the reference; any fixed public string serves, and every srcm/srsh user gets the same one.
-constexpr std::string_view kDefaultDomain = "defaultdomain";
 
 std::string yes_no(bool b) {
     return b ? "yes" : "no";
@@ -64,7 +61,7 @@ public:
         SR_ASSIGN_OR_RETURN(params.so_password,
                             secret_option(in, "password", "password for Partition SO", true));
         if (in.args.has("defaultdomain")) {
-            params.domain = kDefaultDomain;
+            params.domain = admin::kDefaultDomain;
             in.reply.line(
                 "        Using the default cloning domain: it is public and insecure; "
                 "use -domain for real keys.");
