@@ -1,8 +1,8 @@
 // LocalDevice: C_DigestKey, the dual-function updates and signatures with message recovery
 // (PKCS#11 v2.40 §5.10, §5.13, §5.11-5.12), and which operations a session has active (for
-// C_GetOperationState). Digest-key and dual updates run
-// over the operations the session already holds, under the session's lock, so a dual update is
-// one step of two operations that no other call on the session can interleave with.
+// C_GetOperationState). Digest-key and dual updates run over the operations the session already
+// holds, under the session's lock, so a dual update is one step of two operations that no other
+// call on the session can interleave with.
 #include "crypto/mechanism.h"
 #include "hsm/local_device.h"
 
@@ -39,30 +39,26 @@ Result<SecretBytes> decrypt_step(crypto::CipherOp& op, ByteView data) {
 
 Status LocalDevice::digest_key(SessionId s, ObjectHandle h) {
     SR_ASSIGN_OR_RETURN(ObjectContext ctx, object_context(s));
-    auto obj = load_object(ctx, h);
-    if (!obj) {
-        if (obj.code() == Err::ObjectHandleInvalid) return error(Err::KeyHandleInvalid);
-        return obj.status();
-    }
-    const uint64_t c = (*obj)->object_class();
-    if (c != cls::kSecretKey && c != cls::kPublicKey && c != cls::kPrivateKey) {
-        return error(Err::KeyHandleInvalid, "C_DigestKey: the object is not a key");
-    }
+    auto key = [&]() -> Result<std::shared_ptr<const crypto::Key>> {
+        auto obj = load_object(ctx, h);
+        if (!obj) {
+            if (obj.code() == Err::ObjectHandleInvalid) return error(Err::KeyHandleInvalid);
+            return obj.status();
+        }
+        const uint64_t c = (*obj)->object_class();
+        // Only a secret key has a value a digest can take; asymmetric keys are refused rather
+        // than digested in some encoding no other token would reproduce.
+        if (c == cls::kPublicKey || c == cls::kPrivateKey)
+            return error(Err::KeyIndigestible, "C_DigestKey takes secret keys only");
+        if (c != cls::kSecretKey)
+            return error(Err::KeyHandleInvalid, "C_DigestKey: the object is not a key");
+        return (*obj)->key();
+    }();
     MutexLock lock(ctx.session->mu);
     auto& digest = ctx.session->digest;
     if (!digest) return error(Err::OperationNotInitialized);
-    // Only a secret key has a value a digest can take; asymmetric keys are refused rather than
-    // digested in some encoding no other token would reproduce.
-    Status st = c == cls::kSecretKey
-                    ? Status::ok()
-                    : error(Err::KeyIndigestible, "C_DigestKey takes secret keys only");
-    std::shared_ptr<const crypto::Key> key;
-    if (st.is_ok()) {
-        auto k = (*obj)->key();
-        if (k) key = std::move(*k);
-        else st = k.status();
-    }
-    if (st.is_ok()) st = digest->update(key->value().span());
+    // Any failure ends the digest (PKCS#11 §5.2), a refused key included.
+    Status st = key ? digest->update((*key)->value().span()) : key.status();
     if (!st.is_ok()) digest.reset();
     return st;
 }

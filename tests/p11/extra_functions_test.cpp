@@ -131,6 +131,10 @@ TEST_F(Extra, DigestKeyRefusesPublicKeysBadHandlesAndNoActiveDigest) {
     CK_SESSION_HANDLE s2 = open();  // SoftHSM2 keeps the digest after a refused C_DigestKey
     ASSERT_EQ(m_fl->C_DigestInit(s2, &kSha256), CKR_OK);
     EXPECT_REFUSED(m_fl->C_DigestKey(s2, 0x7fff'fff0), CKR_KEY_HANDLE_INVALID);
+    if (!testing_softhsm()) {
+        Bytes d = {1};
+        EXPECT_EQ(m_fl->C_DigestUpdate(s2, d.data(), d.size()), CKR_OPERATION_NOT_INITIALIZED);
+    }
 }
 
 // Digest then encrypt: the digest sees the plaintext, the output is the encrypt update's.
