@@ -71,6 +71,7 @@ private:
     std::map<std::string, std::string, std::less<>> m_values;
 };
 
+// Points into the Grammar that parsed it: valid while that Grammar lives.
 struct ParsedLine {
     enum class Kind : uint8_t { Empty, Command, Help };
     Kind kind = Kind::Empty;

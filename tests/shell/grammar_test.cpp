@@ -48,7 +48,8 @@ TEST(ShellTokenize, UnterminatedQuoteIsAnError) {
 }
 
 TEST(ShellGrammar, UnquotedMultiWordValueRunsToTheNextOption) {
-    auto p = sample_grammar().parse("role login -name Crypto Officer -password s3cret!x");
+    const Grammar g = sample_grammar();
+    auto p = g.parse("role login -name Crypto Officer -password s3cret!x");
     ASSERT_TRUE(p.is_ok()) << p.status().message();
     EXPECT_EQ(p->command->name(), "role login");
     EXPECT_EQ(p->args.text("name"), "Crypto Officer");
@@ -56,14 +57,16 @@ TEST(ShellGrammar, UnquotedMultiWordValueRunsToTheNextOption) {
 }
 
 TEST(ShellGrammar, WordsAndOptionNamesAreCaseInsensitiveValuesKeepCase) {
-    auto p = sample_grammar().parse("ROLE Login -NAME Crypto Officer -PassWord AbC");
+    const Grammar g = sample_grammar();
+    auto p = g.parse("ROLE Login -NAME Crypto Officer -PassWord AbC");
     ASSERT_TRUE(p.is_ok()) << p.status().message();
     EXPECT_EQ(p->args.text("name"), "Crypto Officer");
     EXPECT_EQ(p->args.text("password"), "AbC");
 }
 
 TEST(ShellGrammar, PublishedShortFormsWork) {
-    auto p = sample_grammar().parse("par changepo -p 33,37,40 -v 0,1,1");
+    const Grammar g = sample_grammar();
+    auto p = g.parse("par changepo -p 33,37,40 -v 0,1,1");
     ASSERT_TRUE(p.is_ok()) << p.status().message();
     EXPECT_EQ(p->command->name(), "partition changepolicy");
     EXPECT_EQ(p->args.list("policy"), (std::vector<std::string>{"33", "37", "40"}));
@@ -71,7 +74,8 @@ TEST(ShellGrammar, PublishedShortFormsWork) {
 }
 
 TEST(ShellGrammar, GuideCloneLineParses) {
-    auto p = sample_grammar().parse("partition clone -objects 0 -slot 3 -force");
+    const Grammar g = sample_grammar();
+    auto p = g.parse("partition clone -objects 0 -slot 3 -force");
     ASSERT_TRUE(p.is_ok()) << p.status().message();
     EXPECT_EQ(p->args.list("objects"), std::vector<std::string>{"0"});
     EXPECT_EQ(p->args.number("slot"), 3u);
@@ -86,7 +90,8 @@ TEST(ShellGrammar, EmptyAndCommentLinesAreEmpty) {
 }
 
 TEST(ShellGrammar, OneWordCommandParses) {
-    auto p = sample_grammar().parse("exit");
+    const Grammar g = sample_grammar();
+    auto p = g.parse("exit");
     ASSERT_TRUE(p.is_ok());
     EXPECT_EQ(p->command->name(), "exit");
 }
@@ -99,7 +104,8 @@ struct BadLine {
 class ShellGrammarBadInput : public ::testing::TestWithParam<BadLine> {};
 
 TEST_P(ShellGrammarBadInput, GivesAClearErrorAndNeverACrash) {
-    auto p = sample_grammar().parse(GetParam().line);
+    const Grammar g = sample_grammar();
+    auto p = g.parse(GetParam().line);
     ASSERT_FALSE(p.is_ok());
     EXPECT_EQ(p.code(), Err::ArgumentsBad);
     EXPECT_NE(p.status().message().find(GetParam().message_part), std::string::npos)
@@ -122,7 +128,8 @@ INSTANTIATE_TEST_SUITE_P(
         BadLine{"role login -name \"co", "double quote is not closed"}));
 
 TEST(ShellGrammar, UsageErrorsEndWithTheUsageLine) {
-    auto p = sample_grammar().parse("partition clone -objects 0");
+    const Grammar g = sample_grammar();
+    auto p = g.parse("partition clone -objects 0");
     ASSERT_FALSE(p.is_ok());
     EXPECT_NE(p.status().message().find(
                   "Usage: partition clone -objects <handles> -slot <slot> [-password <password>] "
