@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <optional>
 
 namespace sr::shell {
 namespace {
@@ -26,7 +27,25 @@ bool is_option_word(const Token& t) {
 bool is_help_word(const Token& t) {
     if (t.quoted) return false;
     const std::string w = lower(t.text);
-    return w == "?" || w == "help" || w == "-help" || w == "-?" || w == "-h";
+    return w == "?" || w == "help";
+}
+
+bool is_help_option(const Token& t) {
+    if (t.quoted) return false;
+    const std::string w = lower(t.text);
+    return w == "-help" || w == "-?";
+}
+
+// Where a help request starts after the first word: `?` / `help` among the command words, or
+// `-help` / `-?` anywhere. Once options begin, a bare `help` is a value (`-label help`).
+std::optional<size_t> help_position(std::span<const Token> words) {
+    bool in_options = false;
+    for (size_t i = 1; i < words.size(); ++i) {
+        if (is_help_option(words[i])) return i;
+        in_options = in_options || is_option_word(words[i]);
+        if (!in_options && is_help_word(words[i])) return i;
+    }
+    return std::nullopt;
 }
 
 bool matches(std::string_view word, const std::string& name, const std::string& short_name) {
@@ -203,10 +222,7 @@ Result<ParsedLine> Grammar::parse(std::string_view line) const {
     const std::span<const Token> all(words);
     if (is_help_word(words[0])) return parse_help(all.subspan(1));
     // `<noun> ?`, `<noun> <verb> ?`, `<noun> <verb> ... -help`
-    if (std::any_of(words.begin() + 1, words.end(), is_help_word)) {
-        auto first_help = std::find_if(words.begin() + 1, words.end(), is_help_word);
-        return parse_help(all.first(static_cast<size_t>(first_help - words.begin())));
-    }
+    if (auto at = help_position(all)) return parse_help(all.first(*at));
 
     auto [c, consumed] = match(all);
     if (c && consumed == 1 && !c->verb.empty()) c = nullptr;

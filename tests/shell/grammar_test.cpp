@@ -159,6 +159,18 @@ TEST(ShellGrammar, HelpFormsNameTheCommandOrGroup) {
     EXPECT_FALSE(g.parse("help frob").is_ok());
 }
 
+TEST(ShellGrammar, HelpAsAnOptionValueIsAValue) {
+    const Grammar g = sample_grammar();
+    auto p = g.parse("role login -name help -password ?");
+    ASSERT_TRUE(p.is_ok()) << p.status().message();
+    EXPECT_EQ(p->kind, ParsedLine::Kind::Command);
+    EXPECT_EQ(p->args.text("name"), "help");
+    EXPECT_EQ(p->args.text("password"), "?");
+    auto h = g.parse("role login -name help -?");
+    ASSERT_TRUE(h.is_ok());
+    EXPECT_EQ(h->kind, ParsedLine::Kind::Help);
+}
+
 TEST(ShellGrammar, HelpTextComesFromTheDeclaration) {
     Grammar g = sample_grammar();
     const std::string h = Grammar::help(*g.find("par", "changepo"));
