@@ -7,6 +7,7 @@
 #include "client/clone.h"
 #include "client/fill.h"
 #include "cm/commands.h"
+#include "cm/role_support.h"
 #include "cm/slot_context.h"
 
 namespace sr::cm {
@@ -14,22 +15,13 @@ namespace {
 
 using shell::ValueKind;
 
-// What the operator types to log the Crypto Officer in on this firmware.
-std::string co_login_hint(hsm::Generation g) {
-    switch (g) {
-        case hsm::Generation::PrePpso: return "partition login";
-        case hsm::Generation::Ppso: return "role login -name Crypto Officer";
-        case hsm::Generation::Luna7: break;
-    }
-    return "role login -name co";
-}
-
 Status require_crypto_officer(Invocation& in, const SlotContext& c) {
     SR_ASSIGN_OR_RETURN(auto role, in.state.login_of(c.slot->id));
     if (role == hsm::Role::CryptoOfficer) return {};
     return error(Err::UserNotLoggedIn,
                  "the Crypto Officer of slot " + std::to_string(c.slot->id) +
-                     " must be logged in: type '" + co_login_hint(c.generation) + "'");
+                     " must be logged in: type '" +
+                     login_command(c, hsm::Role::CryptoOfficer) + "'");
 }
 
 // A Crypto Officer session on the target partition for the clone's duration: the shell's own
