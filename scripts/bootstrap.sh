@@ -9,6 +9,7 @@ PACKAGES=(
   libtomlplusplus-dev libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev libreadline-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libp11-kit-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc
   softhsm2 opensc gnutls-bin libengine-pkcs11-openssl openssl
 )
 

@@ -1,0 +1,1 @@
+#include "net/device_service.h"

@@ -1,0 +1,36 @@
+// The server side of service strongroom.v1.Device: every call decoded, checked against what the
+// caller may see, and passed to one hsm::Device (docs/design/network-protocol.md "Visibility").
+// Over TLS the caller is the registered client whose certificate the peer presented; it sees
+// only its assigned partitions (never the admin partition) and only its own apps and sessions —
+// anything else does not exist for it (SlotIdInvalid / SessionHandleInvalid). Over the admin
+// socket (directory == nullptr) the caller sees everything. Thread-safe; the device must
+// outlive the service.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "hsm/device.h"
+#include "strongroom/v1/device.grpc.pb.h"
+
+namespace sr::net {
+
+// Who may see what: the appliance's client registry implements it (src/appliance).
+class ClientDirectory {
+public:
+    virtual ~ClientDirectory() = default;
+    // The registered client whose certificate is exactly `peer_pem` (the TLS peer's leaf
+    // certificate as gRPC reports it, PEM), or NotFound.
+    virtual Result<std::string> client_for_certificate(std::string_view peer_pem) const = 0;
+    // The partitions assigned to `client`, in assignment order (empty when none or unknown).
+    virtual std::vector<hsm::PartitionId> assigned_partitions(std::string_view client) const = 0;
+};
+
+// Makes the service. The returned object is registered with a grpc::ServerBuilder.
+std::unique_ptr<::strongroom::v1::Device::Service> make_device_service(
+    hsm::Device& device, const ClientDirectory* directory);
+
+}  // namespace sr::net

@@ -1,0 +1,1 @@
+#include "net/remote_device.h"
