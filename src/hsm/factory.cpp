@@ -79,7 +79,7 @@ Result<crypto::ManufacturerRoot> load_or_create_root(Env& env, const fs::path& d
 Status check_new_device_spec(const NewDeviceSpec& spec) {
     const bool legacy = generation(spec.firmware) == Generation::PrePpso;
     if (spec.home.empty()) return error(Err::ArgumentsBad, "--home is required");
-    if (spec.form_factor == FormFactor::Network)
+    if (spec.form_factor == FormFactor::Network && !spec.network_appliance)
         return error(Err::ArgumentsBad,
                      "network devices are made with 'factory new-appliance', not new-device");
     if (spec.max_objects && *spec.max_objects == 0)

@@ -28,6 +28,8 @@ struct NewDeviceSpec {
     // Token objects one partition may hold (device.toml `max_objects`); default
     // folder::kDefaultMaxObjects. Must be positive.
     std::optional<uint64_t> max_objects;
+    // Set only by appliance::make_appliance: the one maker of `network` devices.
+    bool network_appliance = false;
     // Optional hand-over state.
     std::string hsm_label;
     std::string so_password;
