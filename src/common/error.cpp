@@ -39,6 +39,12 @@ std::string_view err_name(Err e) noexcept {
     return i < kEntries.size() ? kEntries[i].name : std::string_view{"Unknown"};
 }
 
+std::optional<Err> err_from_name(std::string_view name) noexcept {
+    for (const Entry& e : kEntries)
+        if (e.name == name) return e.code;
+    return std::nullopt;
+}
+
 std::string_view err_text(Err e) noexcept {
     auto i = static_cast<size_t>(e);
     return i < kEntries.size() ? kEntries[i].text : std::string_view{"unknown error"};

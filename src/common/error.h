@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 
@@ -152,6 +153,9 @@ enum class Err : uint16_t {
 
 // Stable symbolic name ("PinIncorrect").
 std::string_view err_name(Err e) noexcept;
+// The code with that exact name (the inverse of err_name), or nullopt; for names that crossed a
+// boundary (gRPC status details, clone refusals).
+std::optional<Err> err_from_name(std::string_view name) noexcept;
 // Default human explanation ("incorrect password").
 std::string_view err_text(Err e) noexcept;
 // Every code, for tests that walk all mappings.
