@@ -28,7 +28,7 @@ Commands unavailable_commands() {
     for (const char* verb : {"creategroup", "addmember", "removemember", "listgroups",
                              "synchronize", "deletegroup", "recover", "halog", "haonly"})
         c.push_back(unavailable_command(spec("hagroup", verb, "HA group"), ha));
-    for (const char* verb : {"createcert", "addserver", "listservers", "deleteserver", "verify"})
+    for (const char* verb : {"verify"})
         c.push_back(unavailable_command(spec("clientconfig", verb, "Client configuration"), net));
     return c;
 }
