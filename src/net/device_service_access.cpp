@@ -13,26 +13,22 @@ constexpr unsigned kEngineBits = 40;
 constexpr uint64_t kEngineMask = (uint64_t{1} << kEngineBits) - 1;
 constexpr uint64_t kBootMask = (uint64_t{1} << (64 - kEngineBits)) - 1;
 
-// The prefix of this process's wire ids: random per process, so an id handed out by an
-// earlier run of the server (whose engine ids restart at 1) is recognised as foreign rather
-// than silently naming a new app or session. Process-wide on purpose: the admin-socket and
-// TLS services of one daemon hand out ids of the same run. Never 0, so a bare engine id is
-// never valid on the wire.
-uint64_t process_boot_id() {
-    static const uint64_t id = [] {
-        uint64_t v = 0;
-        while (v == 0) {
-            std::array<uint8_t, 8> b{};
-            if (!crypto::random_bytes(b).is_ok()) {
-                std::random_device rd;  // the id is not a secret, only needs to differ per run
-                for (auto& x : b) x = static_cast<uint8_t>(rd());
-            }
-            for (uint8_t x : b) v = (v << 8) | x;
-            v &= kBootMask;
+// The prefix of this service's wire ids, drawn anew for every service instance (every server
+// start): engine ids restart at 1 when the device is reopened, and the prefix makes an id handed
+// out by an earlier run foreign rather than silently naming a new app or session. Never 0, so a
+// bare engine id is never valid on the wire. Not a secret; only has to differ between runs.
+uint64_t new_boot_id() {
+    uint64_t v = 0;
+    while (v == 0) {
+        std::array<uint8_t, 8> b{};
+        if (!crypto::random_bytes(b).is_ok()) {
+            std::random_device rd;
+            for (auto& x : b) x = static_cast<uint8_t>(rd());
         }
-        return v;
-    }();
-    return id;
+        for (uint8_t x : b) v = (v << 8) | x;
+        v &= kBootMask;
+    }
+    return v;
 }
 
 Status no_such_partition(hsm::PartitionId p) {
@@ -43,7 +39,7 @@ Status no_such_partition(hsm::PartitionId p) {
 }  // namespace
 
 ServiceAccess::ServiceAccess(const ClientDirectory* directory)
-    : m_directory(directory), m_boot(process_boot_id()) {}
+    : m_directory(directory), m_boot(new_boot_id()) {}
 
 Result<Caller> ServiceAccess::identify(const grpc::ServerContext& ctx) const {
     if (m_directory == nullptr) return Caller{};

@@ -1,7 +1,7 @@
 // Who may use what through the Device service (docs/design/network-protocol.md "Identity",
 // "Visibility", "Ids"): identifies the caller from its TLS certificate, turns engine app and
-// session ids into wire ids carrying this process's boot prefix and back, and remembers which
-// client owns each app and session. Thread-safe (one reader/writer lock over the owner maps).
+// session ids into wire ids carrying this instance's random boot prefix and back, and remembers
+// which client owns each app and session. Thread-safe (a reader/writer lock over the maps).
 #pragma once
 
 #include <cstdint>

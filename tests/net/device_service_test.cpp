@@ -197,6 +197,33 @@ TEST_F(DeviceService, IdsFromAnotherServerRunAreRecognised) {
     EXPECT_EQ(stale_app.message(), "unknown application (the server restarted?)");
 }
 
+TEST_F(DeviceService, AfterARestartOldIdsAreForeignAndNewOnesWork) {
+    uint64_t old_app = 0;
+    uint64_t old_session = 0;
+    {
+        auto a = stub(m_a);
+        old_app = attach(*a);
+        auto s = open(*a, old_app, m_p1);
+        ASSERT_TRUE(s.is_ok());
+        old_session = *s;
+    }
+    restart();
+    auto a = stub(m_a);
+    // The reopened engine numbers from 1 again: without the boot prefix the old ids would name
+    // the new app and session below.
+    uint64_t app = attach(*a);
+    auto s = open(*a, app, m_p1);
+    ASSERT_TRUE(s.is_ok());
+    EXPECT_NE(app, old_app);
+    EXPECT_NE(*s, old_session);
+    EXPECT_EQ(app & (kOtherBoot - 1), old_app & (kOtherBoot - 1));
+    EXPECT_EQ(session_info(*a, old_session).code(), Err::SessionHandleInvalid);
+    Status stale = open(*a, old_app, m_p1).status();
+    EXPECT_EQ(stale.code(), Err::CryptokiNotInitialized);
+    EXPECT_EQ(stale.message(), "unknown application (the server restarted?)");
+    EXPECT_TRUE(session_info(*a, *s).is_ok());
+}
+
 TEST_F(DeviceService, ErrorsArriveWithTheirCodeName) {
     auto a = stub(m_a);
     uint64_t app = attach(*a);

@@ -119,14 +119,29 @@ protected:
         start_servers();
     }
     void TearDown() override {
+        stop_servers();
+        m_device.reset();
+        std::filesystem::remove_all(m_root);
+    }
+
+    void stop_servers() {
         for (auto* s : {m_tls_server.get(), m_admin_server.get()})
             if (s) s->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
         m_tls_server.reset();
         m_admin_server.reset();
         m_tls_service.reset();
         m_admin_service.reset();
+    }
+
+    // What a daemon restart does: servers stopped, device closed and reopened, servers started
+    // anew (the TLS port changes; make new stubs).
+    void restart() {
+        stop_servers();
         m_device.reset();
-        std::filesystem::remove_all(m_root);
+        auto dev = hsm::LocalDevice::open(m_env, m_folder);
+        ASSERT_TRUE(dev.is_ok()) << dev.status().to_string();
+        m_device = std::move(*dev);
+        start_servers();
     }
 
     void make_device() {
@@ -144,7 +159,8 @@ protected:
         spec.co_password = kCoPw;
         auto report = hsm::make_device(m_env, spec);
         ASSERT_TRUE(report.is_ok()) << report.status().to_string();
-        auto dev = hsm::LocalDevice::open(m_env, report->folder);
+        m_folder = report->folder;
+        auto dev = hsm::LocalDevice::open(m_env, m_folder);
         ASSERT_TRUE(dev.is_ok()) << dev.status().to_string();
         m_device = std::move(*dev);
         m_p1 = report->partitions.at(0).id;
@@ -237,6 +253,7 @@ protected:
 
     PosixEnv m_env;
     std::filesystem::path m_root;
+    std::filesystem::path m_folder;
     std::unique_ptr<hsm::LocalDevice> m_device;
     hsm::PartitionId m_p1 = 0, m_p2 = 0, m_p3 = 0;
     TlsIdentity m_server_id, m_a, m_b;
