@@ -130,6 +130,42 @@ TEST_F(DeviceService, PartitionPoliciesOfAnAssignedPartitionAreReadable) {
     EXPECT_GT(policies.policies_size(), 0);
 }
 
+TEST_F(DeviceService, PartitionSoWorkIsAllowedOnAnAssignedPartitionOnly) {
+    auto a = stub(m_a);
+    uint64_t app = attach(*a);
+    auto s = open(*a, app, m_p1);
+    ASSERT_TRUE(s.is_ok());
+    ASSERT_TRUE(login(*a, *s, "po", kPoPw).is_ok());
+    pb::PartitionRef ref;
+    ref.set_partition(m_p1);
+    pb::PolicyList current;
+    ASSERT_TRUE(a->PartitionPolicies(ctx().get(), ref, &current).ok());
+    ASSERT_GT(current.policies_size(), 0);
+
+    pb::SetPartitionPoliciesRequest set;
+    set.set_app(app);
+    set.set_partition(m_p1);
+    *set.add_changes() = current.policies(0);  // unchanged value: allowed, not destructive
+    pb::PolicyChangeResult result;
+    grpc::Status st = a->SetPartitionPolicies(ctx().get(), set, &result);
+    EXPECT_TRUE(st.ok()) << st.error_details() << ": " << st.error_message();
+    set.set_partition(m_p2);
+    EXPECT_EQ(err_of(a->SetPartitionPolicies(ctx().get(), set, &result)), Err::SlotIdInvalid);
+
+    pb::InitPartitionRequest init;
+    init.set_app(app);
+    init.set_partition(m_p2);
+    init.set_label("taken");
+    init.set_so_password(kPoPw);
+    init.set_domain("other-domain");
+    pb::Empty empty;
+    EXPECT_EQ(err_of(a->InitPartition(ctx().get(), init, &empty)), Err::SlotIdInvalid);
+    pb::PartitionInfo info;
+    ref.set_partition(m_p2);
+    ASSERT_TRUE(admin_stub()->GetPartitionInfo(ctx().get(), ref, &info).ok());
+    EXPECT_NE(info.label(), "taken");
+}
+
 TEST_F(DeviceService, AnotherClientsSessionAndAppDoNotExistForIt) {
     auto a = stub(m_a);
     auto b = stub(m_b);
