@@ -18,7 +18,9 @@
 
 namespace sr::net {
 
-// Who may see what: the appliance's client registry implements it (src/appliance).
+// Who may see what: the appliance's client registry implements it (src/appliance). The
+// service asks on every call, from its worker threads at once: implementations must be
+// thread-safe, and should answer from memory (no file reads per call).
 class ClientDirectory {
 public:
     virtual ~ClientDirectory() = default;
