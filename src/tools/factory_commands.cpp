@@ -2,6 +2,9 @@
 #include <algorithm>
 #include <ostream>
 
+#include "appliance/appliance_factory.h"
+#include "appliance/appliance_home.h"
+#include "appliance/server_identity.h"
 #include "client/slot_table.h"
 #include "common/env.h"
 #include "hsm/device_folder.h"
@@ -111,17 +114,79 @@ class NewAppliance final : public Command {
 public:
     void declare(CLI::App& parent) override {
         m_cmd = parent.add_subcommand("new-appliance", "Make a network HSM appliance");
-        m_cmd->allow_extras();
+        m_cmd->add_option("--home", m_home, "Appliance home (receives devices/, server.pem, ...)")
+            ->required();
+        m_cmd->add_option("--firmware", m_firmware, "Firmware version X.Y.Z")->required();
+        m_cmd->add_option("--auth", m_auth, "password or ped")
+            ->required()
+            ->check(CLI::IsMember({"password", "ped"}));
+        m_cmd->add_option("--serial", m_serial, "Serial number (default: a fresh random one)");
+        m_cmd->add_option("--hostname", m_spec.extra_hostnames,
+                          "Another name or address for server.pem (repeatable)");
+        m_cmd->add_option("--factory", m_factory,
+                          "Manufacturer folder (default: 'factory' beside the home)");
+        m_cmd->add_option("--max-objects", m_max_objects, "Token objects one partition may hold");
+        auto& d = m_spec.device;
+        m_cmd->add_option("--hsm-label", d.hsm_label, "Initialize the HSM with this label");
+        m_cmd->add_option("--so-password", d.so_password, "HSM SO password");
+        m_cmd->add_option("--partition", d.partitions, "Create a partition (repeatable)");
+        m_cmd->add_option("--domain", d.domain, "Cloning domain of the partitions");
+        m_cmd->add_option("--po-password", d.po_password, "Partition SO password");
+        m_cmd->add_option("--co-password", d.co_password,
+                          "Crypto Officer password (pre-PPSO: the partition owner)");
     }
     bool chosen() const override { return m_cmd && m_cmd->parsed(); }
-    int run(std::ostream&, std::ostream& err) override {
-        err << "strongroom factory new-appliance: not available in this version (network "
-               "appliances come with strongroomd)\n";
-        return 2;
+
+    int run(std::ostream& out, std::ostream& err) override {
+        auto fw = hsm::FirmwareVersion::parse(m_firmware);
+        if (!fw) return fail(err, "--firmware: " + fw.status().message());
+        auto& d = m_spec.device;
+        d.home = m_home;
+        d.firmware = *fw;
+        d.auth = *hsm::parse_auth_type(m_auth);
+        if (m_serial) d.serial = *m_serial;
+        if (m_max_objects) d.max_objects = *m_max_objects;
+        if (!m_factory.empty()) d.factory = m_factory;
+        PosixEnv env;
+        auto report = appliance::make_appliance(env, m_spec);
+        if (!report) return fail(err, report.status().message());
+        print(out, env, *report);
+        return 0;
     }
 
 private:
+    static int fail(std::ostream& err, const std::string& message) {
+        err << "strongroom factory new-appliance: " << message << "\n";
+        return 1;
+    }
+
+    void print(std::ostream& out, Env& env, const hsm::NewDeviceReport& r) const {
+        const auto& d = m_spec.device;
+        out << "Made network appliance " << r.serial << " ("
+            << hsm::default_model(hsm::FormFactor::Network, d.firmware) << ", firmware "
+            << d.firmware.to_string() << ", " << m_auth << " authentication)\n";
+        out << "  Device folder: " << r.folder.string() << "\n";
+        out << "  Factory:       " << r.factory.string()
+            << (r.root_created ? " (new manufacturer root)" : "") << "\n";
+        out << "  Server cert:   " << appliance::server_cert_path(m_home).string();
+        if (auto id = appliance::read_server_identity(env, m_home))
+            out << " (SHA-256 " << id->fingerprint << ")";
+        out << "\n";
+        if (r.hsm_initialized) out << "  HSM label:     " << d.hsm_label << "\n";
+        // Clients see a partition as a slot once it is assigned to them (srsh client
+        // assignpartition); the appliance itself has no slot numbers.
+        for (const auto& p : r.partitions) {
+            out << "  Partition " << p.name << ": serial " << p.serial
+                << (p.initialized ? ", initialized" : ", not initialized")
+                << (p.crypto_officer ? ", Crypto Officer set" : "") << "\n";
+        }
+    }
+
     CLI::App* m_cmd = nullptr;
+    std::string m_home, m_firmware, m_auth, m_factory;
+    std::optional<uint64_t> m_serial;
+    std::optional<uint64_t> m_max_objects;
+    appliance::NewApplianceSpec m_spec;
 };
 
 }  // namespace

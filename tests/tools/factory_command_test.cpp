@@ -163,10 +163,17 @@ TEST_F(FactoryCommand, BadOptionsGiveAClearErrorAndNonZeroExit) {
     EXPECT_TRUE(fs::exists(m_home / "devices" / "9" / "device.toml"));
 }
 
-TEST_F(FactoryCommand, NewApplianceIsNotAvailableYet) {
-    CommandRun r = run("factory new-appliance --home " + (m_root / "appliance").string());
+TEST_F(FactoryCommand, NewApplianceMakesOneNetworkDeviceAndTheServerIdentity) {
+    const fs::path app = m_root / "appliance";
+    CommandRun r = run("factory new-appliance --home " + app.string() +
+                       " --firmware 7.8.4 --auth password --serial 31");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(fs::exists(app / "devices" / "31" / "device.toml"));
+    EXPECT_TRUE(fs::exists(app / "server.pem"));
+    EXPECT_TRUE(fs::exists(app / "clients.json"));
+    // An appliance hosts exactly one device.
+    r = run("factory new-appliance --home " + app.string() + " --firmware 7.8.4 --auth password");
     EXPECT_NE(r.status, 0);
-    EXPECT_NE(r.err.find("not available"), std::string::npos) << r.err;
 }
 
 TEST_F(FactoryCommand, MaxObjectsSetsThePartitionCapacityTheDeviceOpensWith) {
