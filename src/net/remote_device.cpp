@@ -101,9 +101,15 @@ RemoteDevice::~RemoteDevice() {
 
 Status RemoteDevice::transport_context(const grpc::Status& st) const {
     Status mapped = from_grpc(st);
-    // No details: the call never reached the engine (unreachable, TLS refused, deadline).
-    if (st.error_details().empty()) return mapped.with_context(m_peer);
-    return mapped;
+    // Details name the engine's error; without them the call never reached the engine
+    // (unreachable, TLS refused, deadline): say which server, and what a failed verify means.
+    if (!st.error_details().empty()) return mapped;
+    if (st.error_message().find("certificate verify failed") != std::string::npos) {
+        return Status(Err::DeviceError,
+                      m_peer + ": its certificate is not the server.pem this client trusts (" +
+                          mapped.message() + ")");
+    }
+    return mapped.with_context(m_peer);
 }
 
 // ---------------------------------------------------------------- applications
