@@ -415,6 +415,65 @@ TEST_F(RemoteDeviceTest, AfterAServerRestartOldSessionsAreInvalidAndTheSameAppWo
     SR_ASSERT_OK(m_remote->detach(app));
 }
 
+TEST_F(RemoteDeviceTest, ThreadsReattachingOneAppAfterARestartShareOneServerApp) {
+    AppId app = 0;
+    (void)co_session(&app);
+    int port = m_server.port();
+    m_server.stop();
+    m_server.start_tls(*m_device, *m_directory, m_server_id, port);
+    ASSERT_TRUE(reconnects(*m_remote));
+
+    constexpr int kThreads = 4;
+    std::vector<Result<SessionId>> opened(kThreads, Status(Err::GeneralError, "not run"));
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+        threads.emplace_back([&, i] { opened[i] = m_remote->open_session(app, m_partition, true); });
+    }
+    for (auto& t : threads) t.join();
+    for (const auto& s : opened) SR_ASSERT_OK(s);
+    // One login covers every session of the app on the partition: they all share one app.
+    SR_ASSERT_OK(m_remote->login(*opened[0], Role::CryptoOfficer, kCoPw));
+    for (const auto& s : opened) {
+        auto info = m_remote->session_info(*s);
+        SR_ASSERT_OK(info);
+        EXPECT_EQ(info->app, app);
+        EXPECT_EQ(info->logged_in, Role::CryptoOfficer);
+    }
+}
+
+TEST_F(RemoteDeviceTest, ThreadsWorkInParallelThroughOneRemoteDevice) {
+    constexpr int kThreads = 4;
+    std::vector<Status> results(kThreads);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+        threads.emplace_back([&, i] {
+            results[i] = [&]() -> Status {
+                SR_ASSIGN_OR_RETURN(AppId a, m_remote->attach());
+                SR_ASSIGN_OR_RETURN(SessionId s, m_remote->open_session(a, m_partition, true));
+                SR_TRY(m_remote->login(s, Role::CryptoOfficer, kCoPw));
+                SR_ASSIGN_OR_RETURN(ObjectHandle k,
+                                    m_remote->generate_key(s, {mech::kAesKeyGen, crypto::NoParams{}},
+                                                           aes_template("t", false)));
+                crypto::Mechanism gcm{mech::kAesGcm,
+                                      crypto::GcmParams{Bytes(12, uint8_t(i)), {}, 128}};
+                for (int n = 0; n < 10; ++n) {
+                    Bytes msg = to_bytes("thread " + std::to_string(i) + " message " +
+                                         std::to_string(n));
+                    SR_TRY(m_remote->encrypt_init(s, gcm, k));
+                    SR_ASSIGN_OR_RETURN(Bytes ct, m_remote->encrypt(s, msg));
+                    SR_TRY(m_remote->decrypt_init(s, gcm, k));
+                    SR_ASSIGN_OR_RETURN(SecretBytes pt, m_remote->decrypt(s, ct));
+                    if (to_string(pt.span()) != to_string(msg))
+                        return error(Err::GeneralError, "round trip changed the data");
+                }
+                return m_remote->detach(a);
+            }();
+        });
+    }
+    for (auto& t : threads) t.join();
+    for (const Status& st : results) EXPECT_TRUE(st.is_ok()) << st.to_string();
+}
+
 TEST_F(RemoteDeviceTest, AServerWhoseCertificateIsNotTheTrustedOneIsRefusedAsDeviceError) {
     ServerEndpoint wrong = endpoint(m_client_id);
     wrong.server_cert_pem = make_identity(crypto::TlsRole::Server, "impostor").cert_pem;
