@@ -29,15 +29,22 @@ Status check_name(std::string_view name) {
     return {};
 }
 
-Result<Bytes> certificate_der(std::string_view pem) {
+Result<crypto::Certificate> parse_certificate(std::string_view pem) {
     auto cert = crypto::Certificate::from_pem(pem);
     if (!cert) return error(Err::ArgumentsBad, "not a PEM certificate: " + cert.status().message());
-    return cert->der();
+    return cert;
 }
 
-bool has_name(const std::vector<hsm::PartitionInfo>& parts, std::string_view name) {
+const hsm::PartitionInfo* by_name(const std::vector<hsm::PartitionInfo>& parts,
+                                 std::string_view name) {
+    auto it = std::find_if(parts.begin(), parts.end(),
+                           [&](const hsm::PartitionInfo& p) { return p.name == name; });
+    return it == parts.end() ? nullptr : &*it;
+}
+
+bool has_id(const std::vector<hsm::PartitionInfo>& parts, hsm::PartitionId id) {
     return std::any_of(parts.begin(), parts.end(),
-                       [&](const hsm::PartitionInfo& p) { return p.name == name; });
+                       [&](const hsm::PartitionInfo& p) { return p.id == id; });
 }
 
 }  // namespace
@@ -55,6 +62,44 @@ std::string ClientRegistry::colon_fingerprint(ByteView der) {
     return out;
 }
 
+Result<ClientRegistry::Record> ClientRegistry::record_from_json(
+    const json& c, const std::vector<hsm::PartitionInfo>& parts) {
+    if (!c.is_object() || !c.contains("name") || !c["name"].is_string() ||
+        !c.contains("certificate_pem") || !c["certificate_pem"].is_string())
+        return error(Err::DataInvalid, "a client entry lacks name or certificate_pem");
+    Record r;
+    r.name = c["name"].get<std::string>();
+    if (c.contains("hostname") && c["hostname"].is_string())
+        r.hostname = c["hostname"].get<std::string>();
+    r.certificate_pem = c["certificate_pem"].get<std::string>();
+    auto cert = crypto::Certificate::from_pem(std::string_view(r.certificate_pem));
+    if (!cert) return error(Err::DataInvalid, r.name + ": " + cert.status().message());
+    r.certificate_der = cert->der();
+    r.canonical_pem = cert->pem();
+    const json none = json::array();
+    const json& names = c.contains("partitions") ? c["partitions"] : none;
+    const json& ids = c.contains("partition_ids") ? c["partition_ids"] : none;
+    if (!names.is_array() || !ids.is_array())
+        return error(Err::DataInvalid, r.name + ": partitions is not a list");
+    const bool have_ids = ids.size() == names.size();
+    for (size_t i = 0; i < names.size(); ++i) {
+        if (!names[i].is_string() || (have_ids && !ids[i].is_number_unsigned()))
+            return error(Err::DataInvalid, r.name + ": a partition entry is malformed");
+        Assignment a{names[i].get<std::string>(), 0};
+        if (have_ids) {
+            a.id = ids[i].get<hsm::PartitionId>();
+        } else {
+            // A hand-written registry names partitions only: take them as they are now.
+            auto it = std::find_if(parts.begin(), parts.end(),
+                                   [&](const hsm::PartitionInfo& p) { return p.name == a.name; });
+            if (it == parts.end()) continue;
+            a.id = it->id;
+        }
+        r.partitions.push_back(std::move(a));
+    }
+    return r;
+}
+
 Result<std::unique_ptr<ClientRegistry>> ClientRegistry::open(Env& env, std::filesystem::path path,
                                                              hsm::Device& device) {
     std::unique_ptr<ClientRegistry> reg(new ClientRegistry(env, std::move(path), device));
@@ -65,28 +110,12 @@ Result<std::unique_ptr<ClientRegistry>> ClientRegistry::open(Env& env, std::file
     if (doc.is_discarded() || !doc.is_object() || !doc.contains("clients") ||
         !doc["clients"].is_array())
         return error(Err::DataInvalid, where + "not a client registry");
+    const auto parts = reg->device_partitions();
     std::vector<Record> records;
     for (const auto& c : doc["clients"]) {
-        if (!c.is_object() || !c.contains("name") || !c["name"].is_string() ||
-            !c.contains("certificate_pem") || !c["certificate_pem"].is_string())
-            return error(Err::DataInvalid, where + "a client entry lacks name or certificate_pem");
-        Record r;
-        r.name = c["name"].get<std::string>();
-        r.hostname = c.value("hostname", std::string{});
-        r.certificate_pem = c["certificate_pem"].get<std::string>();
-        auto der = certificate_der(r.certificate_pem);
-        if (!der) return error(Err::DataInvalid, where + r.name + ": " + der.status().message());
-        r.certificate_der = std::move(*der);
-        if (c.contains("partitions")) {
-            if (!c["partitions"].is_array())
-                return error(Err::DataInvalid, where + r.name + ": partitions is not a list");
-            for (const auto& p : c["partitions"]) {
-                if (!p.is_string())
-                    return error(Err::DataInvalid, where + r.name + ": a partition is not a name");
-                r.partitions.push_back(p.get<std::string>());
-            }
-        }
-        records.push_back(std::move(r));
+        auto r = record_from_json(c, parts);
+        if (!r) return r.status().with_context(where);
+        records.push_back(std::move(*r));
     }
     MutexLock lock(reg->m_mu);
     reg->m_records = std::move(records);
@@ -96,10 +125,17 @@ Result<std::unique_ptr<ClientRegistry>> ClientRegistry::open(Env& env, std::file
 Status ClientRegistry::persist_locked(const std::vector<Record>& records) const {
     json clients = json::array();
     for (const auto& r : records) {
+        json names = json::array();
+        json ids = json::array();
+        for (const auto& a : r.partitions) {
+            names.push_back(a.name);
+            ids.push_back(a.id);
+        }
         clients.push_back({{"name", r.name},
                            {"hostname", r.hostname},
                            {"certificate_pem", r.certificate_pem},
-                           {"partitions", r.partitions}});
+                           {"partitions", names},
+                           {"partition_ids", ids}});
     }
     const std::string text = json{{"clients", clients}}.dump(2) + "\n";
     return m_env.write_file_atomic(m_path, as_bytes(text), 0600);
@@ -119,7 +155,7 @@ void ClientRegistry::prune_locked(const std::vector<hsm::PartitionInfo>& parts) 
     bool changed = false;
     for (auto& r : pruned) {
         const auto before = r.partitions.size();
-        std::erase_if(r.partitions, [&](const std::string& n) { return !has_name(parts, n); });
+        std::erase_if(r.partitions, [&](const Assignment& a) { return !has_id(parts, a.id); });
         changed = changed || r.partitions.size() != before;
     }
     if (!changed) return;
@@ -137,13 +173,16 @@ const ClientRegistry::Record* ClientRegistry::find_locked(std::string_view name)
 }
 
 ClientView ClientRegistry::view_of(const Record& r) {
-    return ClientView{r.name, r.hostname, colon_fingerprint(r.certificate_der), r.partitions};
+    ClientView v{r.name, r.hostname, colon_fingerprint(r.certificate_der), {}};
+    for (const auto& a : r.partitions) v.partitions.push_back(a.name);
+    return v;
 }
 
 Result<ClientView> ClientRegistry::register_client(std::string_view name, std::string_view hostname,
                                                    std::string_view certificate_pem) {
     SR_TRY(check_name(name));
-    SR_ASSIGN_OR_RETURN(Bytes der, certificate_der(certificate_pem));
+    SR_ASSIGN_OR_RETURN(crypto::Certificate cert, parse_certificate(certificate_pem));
+    Bytes der = cert.der();
     MutexLock lock(m_mu);
     if (find_locked(name) != nullptr)
         return error(Err::AlreadyExists, "client '" + std::string(name) + "' is already registered");
@@ -154,7 +193,7 @@ Result<ClientView> ClientRegistry::register_client(std::string_view name, std::s
     }
     auto next = m_records;
     next.push_back(Record{std::string(name), std::string(hostname), std::string(certificate_pem),
-                          std::move(der), {}});
+                          cert.pem(), std::move(der), {}});
     SR_TRY(persist_locked(next));
     m_records = std::move(next);
     return view_of(m_records.back());
@@ -195,14 +234,16 @@ Result<ClientView> ClientRegistry::assign(std::string_view client, std::string_v
     prune_locked(parts);
     if (find_locked(client) == nullptr)
         return error(Err::NotFound, "no client named '" + std::string(client) + "'");
-    if (!has_name(parts, partition))
+    const hsm::PartitionInfo* part = by_name(parts, partition);
+    if (part == nullptr)
         return error(Err::NotFound, "no partition named '" + std::string(partition) + "'");
     auto next = m_records;
     auto& r = *std::find_if(next.begin(), next.end(), [&](const Record& x) { return x.name == client; });
-    if (std::find(r.partitions.begin(), r.partitions.end(), partition) != r.partitions.end())
+    if (std::any_of(r.partitions.begin(), r.partitions.end(),
+                    [&](const Assignment& a) { return a.id == part->id; }))
         return error(Err::AlreadyExists, "partition '" + std::string(partition) +
                                              "' is already assigned to '" + r.name + "'");
-    r.partitions.emplace_back(partition);
+    r.partitions.push_back(Assignment{part->name, part->id});
     ClientView view = view_of(r);
     SR_TRY(persist_locked(next));
     m_records = std::move(next);
@@ -217,7 +258,8 @@ Result<ClientView> ClientRegistry::revoke(std::string_view client, std::string_v
         return error(Err::NotFound, "no client named '" + std::string(client) + "'");
     auto next = m_records;
     auto& r = *std::find_if(next.begin(), next.end(), [&](const Record& x) { return x.name == client; });
-    auto it = std::find(r.partitions.begin(), r.partitions.end(), partition);
+    auto it = std::find_if(r.partitions.begin(), r.partitions.end(),
+                           [&](const Assignment& a) { return a.name == partition; });
     if (it == r.partitions.end())
         return error(Err::NotFound, "partition '" + std::string(partition) +
                                         "' is not assigned to '" + r.name + "'");
@@ -229,6 +271,13 @@ Result<ClientView> ClientRegistry::revoke(std::string_view client, std::string_v
 }
 
 Result<std::string> ClientRegistry::client_for_certificate(std::string_view peer_pem) const {
+    {
+        // gRPC reports the peer as OpenSSL writes PEM: the canonical form matches exactly.
+        MutexLock lock(m_mu);
+        for (const auto& r : m_records) {
+            if (r.canonical_pem == peer_pem) return r.name;
+        }
+    }
     auto cert = crypto::Certificate::from_pem(peer_pem);
     if (!cert) return error(Err::NotFound, "the peer certificate does not parse");
     MutexLock lock(m_mu);
@@ -239,17 +288,11 @@ Result<std::string> ClientRegistry::client_for_certificate(std::string_view peer
 }
 
 std::vector<hsm::PartitionId> ClientRegistry::assigned_partitions(std::string_view client) const {
-    const auto parts = device_partitions();
     MutexLock lock(m_mu);
-    prune_locked(parts);
     std::vector<hsm::PartitionId> out;
     const Record* r = find_locked(client);
     if (r == nullptr) return out;
-    for (const auto& name : r->partitions) {
-        auto it = std::find_if(parts.begin(), parts.end(),
-                               [&](const hsm::PartitionInfo& p) { return p.name == name; });
-        if (it != parts.end()) out.push_back(it->id);
-    }
+    for (const auto& a : r->partitions) out.push_back(a.id);
     return out;
 }
 

@@ -1,7 +1,8 @@
 // The appliance's registered clients and their partition assignments (clients.json, format in
 // docs/design/appliance.md): the net::ClientDirectory strongroomd's TLS listener consults, and
 // the data behind srsh's `client ...` commands. Thread-safe (one lock; every change is written
-// with Env::write_file_atomic before it becomes visible). The device must outlive the registry.
+// with Env::write_file_atomic before it becomes visible; per-call lookups read memory only).
+// The device must outlive the registry.
 #pragma once
 
 #include <filesystem>
@@ -9,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include <nlohmann/json_fwd.hpp>
 
 #include "common/env.h"
 #include "common/mutex.h"
@@ -53,21 +56,32 @@ public:
     static std::string colon_fingerprint(ByteView der);
 
 private:
+    // Partition ids are never reused by the store, so an assignment keeps its id: a deleted
+    // partition re-created under the same name is a different partition, not assigned.
+    struct Assignment {
+        std::string name;
+        hsm::PartitionId id = 0;
+    };
     struct Record {
         std::string name;
         std::string hostname;
-        std::string certificate_pem;
+        std::string certificate_pem;  // as registered
+        std::string canonical_pem;    // re-encoded from the DER: the form gRPC reports peers in
         Bytes certificate_der;
-        std::vector<std::string> partitions;
+        std::vector<Assignment> partitions;
     };
 
     ClientRegistry(Env& env, std::filesystem::path path, hsm::Device& device)
         : m_env(env), m_path(std::move(path)), m_device(device) {}
 
-    // The device's partitions by name; empty on a device error (nothing is then visible).
+    // The device's partitions; empty on a device error (nothing is then visible).
     std::vector<hsm::PartitionInfo> device_partitions() const;
-    // Drops assignments of partitions that no longer exist, persisting the change.
+    // Drops assignments of partitions that no longer exist, persisting the change. Runs on the
+    // administrator's calls only: per-call lookups answer from memory, and the service never
+    // shows a partition the device no longer has.
     void prune_locked(const std::vector<hsm::PartitionInfo>& parts) const SR_REQUIRES(m_mu);
+    static Result<Record> record_from_json(const nlohmann::json& c,
+                                           const std::vector<hsm::PartitionInfo>& parts);
     Status persist_locked(const std::vector<Record>& records) const SR_REQUIRES(m_mu);
     const Record* find_locked(std::string_view name) const SR_REQUIRES(m_mu);
     static ClientView view_of(const Record& r);
