@@ -268,6 +268,20 @@ TEST_F(RemoteDeviceTest, AesKeyEncryptsAndDecryptsAndStaysSensitive) {
     EXPECT_EQ(to_string(*label), "aes");
 }
 
+// gRPC's default limit is 4 MiB per received message; clone batches need more.
+TEST_F(RemoteDeviceTest, MessagesBeyondGrpcsDefaultLimitTravelBothWays) {
+    SessionId s = co_session();
+    auto key = m_remote->generate_key(s, {mech::kAesKeyGen, crypto::NoParams{}},
+                                      aes_template("big", false));
+    SR_ASSERT_OK(key);
+    const Bytes big(6 * 1024 * 1024, 0x5A);
+    crypto::Mechanism gcm{mech::kAesGcm, crypto::GcmParams{Bytes(12, 0x03), {}, 128}};
+    SR_ASSERT_OK(m_remote->encrypt_init(s, gcm, *key));
+    auto ct = m_remote->encrypt(s, big);
+    SR_ASSERT_OK(ct);
+    EXPECT_EQ(ct->size(), big.size() + 16);
+}
+
 TEST_F(RemoteDeviceTest, EcKeySignsVerifiesAndIsFoundByLabel) {
     SessionId s = co_session();
     AttributeSet pub;
