@@ -19,5 +19,8 @@ std::filesystem::path admin_socket_path(const std::filesystem::path& home) {
 std::filesystem::path port_file_path(const std::filesystem::path& home) {
     return home / "strongroomd.port";
 }
+std::filesystem::path lock_file_path(const std::filesystem::path& home) {
+    return home / "strongroomd.lock";
+}
 
 }  // namespace sr::appliance

@@ -22,5 +22,7 @@ std::filesystem::path admin_dir(const std::filesystem::path& home);
 std::filesystem::path admin_socket_path(const std::filesystem::path& home);
 // <home>/strongroomd.port: the TCP port, written once the daemon accepts connections.
 std::filesystem::path port_file_path(const std::filesystem::path& home);
+// <home>/strongroomd.lock: held (flock) by the one strongroomd serving the home.
+std::filesystem::path lock_file_path(const std::filesystem::path& home);
 
 }  // namespace sr::appliance
