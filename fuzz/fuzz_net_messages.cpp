@@ -101,8 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     as<pb::ObjectFingerprint>(data, size, [](const auto& m) { (void)from_proto(m); });
     as<pb::BatchReply>(data, size, [](const auto& m) {
         if (m.has_error())
-            (void)from_grpc(grpc::Status(grpc::StatusCode::INTERNAL, m.error().message(),
-                                         m.error().code()));
+            (void)from_grpc(
+                grpc::Status(grpc::StatusCode::INTERNAL, m.error().message(), m.error().code()));
     });
     return 0;
 }

@@ -1,15 +1,19 @@
 #include "net/convert.h"
 
+#include <fmt/format.h>
+
 #include <string>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace sr::net {
 namespace {
 
-Bytes to_bytes_of(const std::string& s) { return Bytes(s.begin(), s.end()); }
-std::string to_wire(ByteView b) { return std::string(b.begin(), b.end()); }
+Bytes to_bytes_of(const std::string& s) {
+    return Bytes(s.begin(), s.end());
+}
+std::string to_wire(ByteView b) {
+    return std::string(b.begin(), b.end());
+}
 
 // ---- Hashes travel by lower-case name (device.proto "PssParams").
 struct HashName {
@@ -37,7 +41,7 @@ Result<crypto::Hash> hash_from_wire(const std::string& name) {
 
 // Every engine role, for name lookups in both directions.
 constexpr hsm::Role kRoles[] = {
-    hsm::Role::HsmSo,        hsm::Role::HsmAuditor, hsm::Role::PartitionSo,
+    hsm::Role::HsmSo,         hsm::Role::HsmAuditor, hsm::Role::PartitionSo,
     hsm::Role::CryptoOfficer, hsm::Role::CryptoUser, hsm::Role::LimitedCryptoOfficer,
     hsm::Role::Auditor,
 };
@@ -95,38 +99,41 @@ Result<crypto::OaepParams> get_oaep(const pb::OaepParams& in) {
 Result<crypto::MechParams> get_params(const pb::Mechanism& in) {
     using P = pb::Mechanism;
     switch (in.params_case()) {
-    case P::PARAMS_NOT_SET:
-    case P::kNone: return crypto::MechParams{crypto::NoParams{}};
-    case P::kIv: return crypto::MechParams{crypto::IvParams{to_bytes_of(in.iv().iv())}};
-    case P::kCtr:
-        return crypto::MechParams{crypto::CtrParams{to_bytes_of(in.ctr().counter_block()),
-                                                    in.ctr().counter_bits()}};
-    case P::kGcm:
-        return crypto::MechParams{crypto::GcmParams{
-            to_bytes_of(in.gcm().iv()), to_bytes_of(in.gcm().aad()), in.gcm().tag_bits()}};
-    case P::kPss: {
-        SR_ASSIGN_OR_RETURN(crypto::Hash hash, hash_from_wire(in.pss().hash()));
-        SR_ASSIGN_OR_RETURN(crypto::Hash mgf, hash_from_wire(in.pss().mgf_hash()));
-        return crypto::MechParams{crypto::PssParams{hash, mgf, in.pss().salt_len()}};
-    }
-    case P::kOaep: {
-        SR_ASSIGN_OR_RETURN(crypto::OaepParams o, get_oaep(in.oaep()));
-        return crypto::MechParams{std::move(o)};
-    }
-    case P::kEcdh:
-        return crypto::MechParams{crypto::EcdhParams{to_bytes_of(in.ecdh().peer_public()),
-                                                     in.ecdh().kdf(),
-                                                     to_bytes_of(in.ecdh().shared_data())}};
-    case P::kRsaAesWrap: {
-        // The OAEP half is not optional: without it the hashes would silently default.
-        if (!in.rsa_aes_wrap().has_oaep())
-            return error(Err::MechanismParamInvalid, "RSA AES key wrap without OAEP parameters");
-        SR_ASSIGN_OR_RETURN(crypto::OaepParams o, get_oaep(in.rsa_aes_wrap().oaep()));
-        return crypto::MechParams{crypto::RsaAesWrapParams{in.rsa_aes_wrap().aes_key_bits(),
-                                                           std::move(o)}};
-    }
-    case P::kWrapPadIv:
-        return crypto::MechParams{crypto::WrapPadIv{to_bytes_of(in.wrap_pad_iv().iv())}};
+        case P::PARAMS_NOT_SET:
+        case P::kNone:
+            return crypto::MechParams{crypto::NoParams{}};
+        case P::kIv:
+            return crypto::MechParams{crypto::IvParams{to_bytes_of(in.iv().iv())}};
+        case P::kCtr:
+            return crypto::MechParams{
+                crypto::CtrParams{to_bytes_of(in.ctr().counter_block()), in.ctr().counter_bits()}};
+        case P::kGcm:
+            return crypto::MechParams{crypto::GcmParams{
+                to_bytes_of(in.gcm().iv()), to_bytes_of(in.gcm().aad()), in.gcm().tag_bits()}};
+        case P::kPss: {
+            SR_ASSIGN_OR_RETURN(crypto::Hash hash, hash_from_wire(in.pss().hash()));
+            SR_ASSIGN_OR_RETURN(crypto::Hash mgf, hash_from_wire(in.pss().mgf_hash()));
+            return crypto::MechParams{crypto::PssParams{hash, mgf, in.pss().salt_len()}};
+        }
+        case P::kOaep: {
+            SR_ASSIGN_OR_RETURN(crypto::OaepParams o, get_oaep(in.oaep()));
+            return crypto::MechParams{std::move(o)};
+        }
+        case P::kEcdh:
+            return crypto::MechParams{crypto::EcdhParams{to_bytes_of(in.ecdh().peer_public()),
+                                                         in.ecdh().kdf(),
+                                                         to_bytes_of(in.ecdh().shared_data())}};
+        case P::kRsaAesWrap: {
+            // The OAEP half is not optional: without it the hashes would silently default.
+            if (!in.rsa_aes_wrap().has_oaep())
+                return error(Err::MechanismParamInvalid,
+                             "RSA AES key wrap without OAEP parameters");
+            SR_ASSIGN_OR_RETURN(crypto::OaepParams o, get_oaep(in.rsa_aes_wrap().oaep()));
+            return crypto::MechParams{
+                crypto::RsaAesWrapParams{in.rsa_aes_wrap().aes_key_bits(), std::move(o)}};
+        }
+        case P::kWrapPadIv:
+            return crypto::MechParams{crypto::WrapPadIv{to_bytes_of(in.wrap_pad_iv().iv())}};
     }
     return error(Err::MechanismParamInvalid, "unknown mechanism parameter kind");
 }
@@ -247,10 +254,14 @@ void to_proto(const hsm::PartitionInfo& in, pb::PartitionInfo* out) {
 }
 
 hsm::PartitionInfo from_proto(const pb::PartitionInfo& in) {
-    return hsm::PartitionInfo{in.id(),          in.name(),
-                              in.label(),       in.serial(),
-                              in.initialized(), to_bytes_of(in.domain_fingerprint()),
-                              in.so_can_reset_pin(), in.object_count()};
+    return hsm::PartitionInfo{in.id(),
+                              in.name(),
+                              in.label(),
+                              in.serial(),
+                              in.initialized(),
+                              to_bytes_of(in.domain_fingerprint()),
+                              in.so_can_reset_pin(),
+                              in.object_count()};
 }
 
 // ---------------------------------------------------------------- roles and sessions
@@ -265,8 +276,7 @@ Result<hsm::Role> role_from_wire(std::string_view name) {
         std::string_view s = hsm::role_short_name(r);
         if ((!s.empty() && s == name) || hsm::role_display_name(r) == name) return r;
     }
-    return error(Err::ArgumentsBad,
-                 fmt::format("unknown role name '{}'", name.substr(0, 32)));
+    return error(Err::ArgumentsBad, fmt::format("unknown role name '{}'", name.substr(0, 32)));
 }
 
 void to_proto(const hsm::RoleState& in, pb::RoleState* out) {
@@ -280,8 +290,12 @@ void to_proto(const hsm::RoleState& in, pb::RoleState* out) {
 
 Result<hsm::RoleState> from_proto(const pb::RoleState& in) {
     SR_ASSIGN_OR_RETURN(hsm::Role role, role_from_wire(in.role()));
-    return hsm::RoleState{role,           in.initialized(),          in.failed_logins(),
-                          in.locked_out(), in.must_change_password(), in.activated()};
+    return hsm::RoleState{role,
+                          in.initialized(),
+                          in.failed_logins(),
+                          in.locked_out(),
+                          in.must_change_password(),
+                          in.activated()};
 }
 
 void to_proto(const hsm::SessionInfo& in, pb::SessionInfo* out) {
@@ -317,15 +331,15 @@ Result<hsm::AttributeReadout> from_proto(const pb::AttributeReadout& in) {
     SR_ASSIGN_OR_RETURN(out.values, from_proto(in.values()));
     for (const auto& u : in.unavailable()) {
         switch (u.why()) {
-        case pb::UnavailableAttribute::SENSITIVE:
-            out.unavailable[u.type()] = hsm::Readable::Sensitive;
-            break;
-        case pb::UnavailableAttribute::INVALID:
-            out.unavailable[u.type()] = hsm::Readable::Invalid;
-            break;
-        default:
-            return error(Err::ArgumentsBad,
-                         fmt::format("attribute 0x{:x} unavailable for no reason", u.type()));
+            case pb::UnavailableAttribute::SENSITIVE:
+                out.unavailable[u.type()] = hsm::Readable::Sensitive;
+                break;
+            case pb::UnavailableAttribute::INVALID:
+                out.unavailable[u.type()] = hsm::Readable::Invalid;
+                break;
+            default:
+                return error(Err::ArgumentsBad,
+                             fmt::format("attribute 0x{:x} unavailable for no reason", u.type()));
         }
     }
     return out;
@@ -371,8 +385,10 @@ void to_proto(const hsm::ObjectFingerprint& in, pb::ObjectFingerprint* out) {
 }
 
 hsm::ObjectFingerprint from_proto(const pb::ObjectFingerprint& in) {
-    return hsm::ObjectFingerprint{in.handle(),       to_bytes_of(in.ouid()),
-                                  in.object_class(), in.label(),
+    return hsm::ObjectFingerprint{in.handle(),
+                                  to_bytes_of(in.ouid()),
+                                  in.object_class(),
+                                  in.label(),
                                   to_bytes_of(in.attributes_digest()),
                                   to_bytes_of(in.value_mac())};
 }

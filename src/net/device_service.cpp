@@ -13,8 +13,12 @@ std::unique_ptr<pb::Device::Service> make_device_service(hsm::Device& device,
     return std::make_unique<DeviceService>(device, directory);
 }
 
-std::string wire_bytes(ByteView b) { return std::string(b.begin(), b.end()); }
-ByteView view(const std::string& s) { return as_bytes(s); }
+std::string wire_bytes(ByteView b) {
+    return std::string(b.begin(), b.end());
+}
+ByteView view(const std::string& s) {
+    return as_bytes(s);
+}
 
 Status put(pb::BytesValue* out, Result<Bytes> r) {
     if (!r) return r.status();
@@ -158,9 +162,9 @@ grpc::Status DeviceService::CreatePartition(Ctx* c, const pb::CreatePartitionReq
     return serve(c, [&](const Caller& who) -> Status {
         SR_TRY(m_access.refuse_for_clients(who, "partition create"));
         SR_ASSIGN_OR_RETURN(hsm::AppId app, m_access.app(who, rq->app()));
-        SR_ASSIGN_OR_RETURN(hsm::PartitionId id,
-                            m_device.create_partition(
-                                app, {rq->name(), rq->owner_password(), rq->domain()}));
+        SR_ASSIGN_OR_RETURN(
+            hsm::PartitionId id,
+            m_device.create_partition(app, {rq->name(), rq->owner_password(), rq->domain()}));
         out->set_partition(id);
         return {};
     });
@@ -175,8 +179,7 @@ grpc::Status DeviceService::DeletePartition(Ctx* c, const pb::DeletePartitionReq
     });
 }
 
-grpc::Status DeviceService::InitPartition(Ctx* c, const pb::InitPartitionRequest* rq,
-                                          pb::Empty*) {
+grpc::Status DeviceService::InitPartition(Ctx* c, const pb::InitPartitionRequest* rq, pb::Empty*) {
     return serve(c, [&](const Caller& who) -> Status {
         SR_ASSIGN_OR_RETURN(hsm::AppId app, m_access.app(who, rq->app()));
         SR_TRY(m_access.check_partition(who, rq->partition()));
@@ -225,8 +228,7 @@ grpc::Status DeviceService::CloseAllSessions(Ctx* c, const pb::CloseAllSessionsR
     });
 }
 
-grpc::Status DeviceService::GetSessionInfo(Ctx* c, const pb::SessionRef* rq,
-                                           pb::SessionInfo* out) {
+grpc::Status DeviceService::GetSessionInfo(Ctx* c, const pb::SessionRef* rq, pb::SessionInfo* out) {
     return on_session(c, rq->session(), [&](hsm::SessionId s) -> Status {
         SR_ASSIGN_OR_RETURN(hsm::SessionInfo info, m_device.session_info(s));
         SR_ASSIGN_OR_RETURN(info.app, m_access.app_to_wire(info.app));
@@ -308,8 +310,7 @@ grpc::Status DeviceService::SetHsmPolicies(Ctx* c, const pb::SetHsmPoliciesReque
     });
 }
 
-grpc::Status DeviceService::SetPartitionPolicies(Ctx* c,
-                                                 const pb::SetPartitionPoliciesRequest* rq,
+grpc::Status DeviceService::SetPartitionPolicies(Ctx* c, const pb::SetPartitionPoliciesRequest* rq,
                                                  pb::PolicyChangeResult* out) {
     return serve(c, [&](const Caller& who) -> Status {
         SR_ASSIGN_OR_RETURN(hsm::AppId app, m_access.app(who, rq->app()));

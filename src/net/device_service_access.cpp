@@ -46,8 +46,7 @@ Result<Caller> ServiceAccess::identify(const grpc::ServerContext& ctx) const {
     auto auth = ctx.auth_context();
     std::vector<grpc::string_ref> pems;
     if (auth) pems = auth->FindPropertyValues("x509_pem_cert");
-    if (pems.empty())
-        return error(Err::UserNotAuthorized, "a client certificate is required");
+    if (pems.empty()) return error(Err::UserNotAuthorized, "a client certificate is required");
     std::string_view pem(pems.front().data(), pems.front().size());
     Result<std::string> client = m_directory->client_for_certificate(pem);
     if (!client) {
@@ -145,9 +144,8 @@ void ServiceAccess::forget_session(hsm::SessionId s) {
 
 void ServiceAccess::forget_sessions(hsm::AppId app, hsm::PartitionId p) {
     WriterLock lock(m_mu);
-    std::erase_if(m_sessions, [&](const auto& kv) {
-        return kv.second.app == app && kv.second.partition == p;
-    });
+    std::erase_if(m_sessions,
+                  [&](const auto& kv) { return kv.second.app == app && kv.second.partition == p; });
 }
 
 Status ServiceAccess::observe(hsm::SessionId s, Status st) {

@@ -4,13 +4,13 @@
 // which client owns each app and session. Thread-safe (a reader/writer lock over the maps).
 #pragma once
 
+#include <grpcpp/server_context.h>
+
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <grpcpp/server_context.h>
 
 #include "common/mutex.h"
 #include "common/result.h"

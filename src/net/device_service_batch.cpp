@@ -72,36 +72,40 @@ Status DeviceService::batch_call(const Caller& who, const pb::BatchRequest& rq,
                                  pb::BatchReply* reply) {
     using R = pb::BatchRequest;
     switch (rq.call_case()) {
-    case R::kSignInit: {
-        SR_TRY(op_init(who, rq.sign_init(), &hsm::Device::sign_init));
-        reply->mutable_done();
-        return {};
-    }
-    case R::kSign: return sign_call(who, rq.sign(), reply->mutable_bytes());
-    case R::kCreateObject:
-        return create_object_call(who, rq.create_object(), reply->mutable_handle());
-    case R::kGenerateKey:
-        return generate_key_call(who, rq.generate_key(), reply->mutable_handle());
-    case R::kCloneSource:
-        return clone_source_call(who, rq.clone_source(), reply->mutable_clone_source());
-    case R::kCloneTarget:
-        return clone_target_call(who, rq.clone_target(), reply->mutable_clone_target());
-    case R::kCloneHello: return clone_hello_call(who, rq.clone_hello(), reply->mutable_bytes());
-    case R::kObjectFingerprints:
-        return fingerprints_call(who, rq.object_fingerprints(), reply->mutable_fingerprints());
-    case R::kFindInit: {
-        SR_TRY(find_init_call(who, rq.find_init()));
-        reply->mutable_done();
-        return {};
-    }
-    case R::kFindNext: return find_next_call(who, rq.find_next(), reply->mutable_handles());
-    case R::kFindFinal: {
-        SR_TRY(in_session(who, rq.find_final().session(),
-                          [&](hsm::SessionId s) { return m_device.find_final(s); }));
-        reply->mutable_done();
-        return {};
-    }
-    case R::CALL_NOT_SET: break;
+        case R::kSignInit: {
+            SR_TRY(op_init(who, rq.sign_init(), &hsm::Device::sign_init));
+            reply->mutable_done();
+            return {};
+        }
+        case R::kSign:
+            return sign_call(who, rq.sign(), reply->mutable_bytes());
+        case R::kCreateObject:
+            return create_object_call(who, rq.create_object(), reply->mutable_handle());
+        case R::kGenerateKey:
+            return generate_key_call(who, rq.generate_key(), reply->mutable_handle());
+        case R::kCloneSource:
+            return clone_source_call(who, rq.clone_source(), reply->mutable_clone_source());
+        case R::kCloneTarget:
+            return clone_target_call(who, rq.clone_target(), reply->mutable_clone_target());
+        case R::kCloneHello:
+            return clone_hello_call(who, rq.clone_hello(), reply->mutable_bytes());
+        case R::kObjectFingerprints:
+            return fingerprints_call(who, rq.object_fingerprints(), reply->mutable_fingerprints());
+        case R::kFindInit: {
+            SR_TRY(find_init_call(who, rq.find_init()));
+            reply->mutable_done();
+            return {};
+        }
+        case R::kFindNext:
+            return find_next_call(who, rq.find_next(), reply->mutable_handles());
+        case R::kFindFinal: {
+            SR_TRY(in_session(who, rq.find_final().session(),
+                              [&](hsm::SessionId s) { return m_device.find_final(s); }));
+            reply->mutable_done();
+            return {};
+        }
+        case R::CALL_NOT_SET:
+            break;
     }
     // Also what a call added to the protocol after this server was built looks like.
     return error(Err::FunctionNotSupported, "batch request without a known call");

@@ -30,34 +30,47 @@ public:
     grpc::Status Detach(Ctx* c, const pb::AppRef* rq, pb::Empty* out) override;
     grpc::Status InitHsm(Ctx* c, const pb::HsmInitRequest* rq, pb::Empty* out) override;
     grpc::Status Partitions(Ctx* c, const pb::Empty* rq, pb::PartitionList* out) override;
-    grpc::Status GetPartitionInfo(Ctx* c, const pb::PartitionRef* rq, pb::PartitionInfo* out) override;
-    grpc::Status CreatePartition(Ctx* c, const pb::CreatePartitionRequest* rq, pb::PartitionRef* out) override;
-    grpc::Status DeletePartition(Ctx* c, const pb::DeletePartitionRequest* rq, pb::Empty* out) override;
+    grpc::Status GetPartitionInfo(Ctx* c, const pb::PartitionRef* rq,
+                                  pb::PartitionInfo* out) override;
+    grpc::Status CreatePartition(Ctx* c, const pb::CreatePartitionRequest* rq,
+                                 pb::PartitionRef* out) override;
+    grpc::Status DeletePartition(Ctx* c, const pb::DeletePartitionRequest* rq,
+                                 pb::Empty* out) override;
     grpc::Status InitPartition(Ctx* c, const pb::InitPartitionRequest* rq, pb::Empty* out) override;
-    grpc::Status OpenSession(Ctx* c, const pb::OpenSessionRequest* rq, pb::SessionRef* out) override;
+    grpc::Status OpenSession(Ctx* c, const pb::OpenSessionRequest* rq,
+                             pb::SessionRef* out) override;
     grpc::Status CloseSession(Ctx* c, const pb::SessionRef* rq, pb::Empty* out) override;
-    grpc::Status CloseAllSessions(Ctx* c, const pb::CloseAllSessionsRequest* rq, pb::Empty* out) override;
+    grpc::Status CloseAllSessions(Ctx* c, const pb::CloseAllSessionsRequest* rq,
+                                  pb::Empty* out) override;
     grpc::Status GetSessionInfo(Ctx* c, const pb::SessionRef* rq, pb::SessionInfo* out) override;
     grpc::Status Login(Ctx* c, const pb::LoginRequest* rq, pb::Empty* out) override;
     grpc::Status Logout(Ctx* c, const pb::SessionRef* rq, pb::Empty* out) override;
     grpc::Status InitRole(Ctx* c, const pb::RoleRequest* rq, pb::Empty* out) override;
-    grpc::Status ChangePassword(Ctx* c, const pb::ChangePasswordRequest* rq, pb::Empty* out) override;
+    grpc::Status ChangePassword(Ctx* c, const pb::ChangePasswordRequest* rq,
+                                pb::Empty* out) override;
     grpc::Status ResetPassword(Ctx* c, const pb::RoleRequest* rq, pb::Empty* out) override;
     grpc::Status GetRoleState(Ctx* c, const pb::RoleStateRequest* rq, pb::RoleState* out) override;
     grpc::Status HsmPolicies(Ctx* c, const pb::Empty* rq, pb::PolicyList* out) override;
-    grpc::Status PartitionPolicies(Ctx* c, const pb::PartitionRef* rq, pb::PolicyList* out) override;
-    grpc::Status SetHsmPolicies(Ctx* c, const pb::SetHsmPoliciesRequest* rq, pb::PolicyChangeResult* out) override;
-    grpc::Status SetPartitionPolicies(Ctx* c, const pb::SetPartitionPoliciesRequest* rq, pb::PolicyChangeResult* out) override;
-    grpc::Status CreateObject(Ctx* c, const pb::CreateObjectRequest* rq, pb::HandleValue* out) override;
+    grpc::Status PartitionPolicies(Ctx* c, const pb::PartitionRef* rq,
+                                   pb::PolicyList* out) override;
+    grpc::Status SetHsmPolicies(Ctx* c, const pb::SetHsmPoliciesRequest* rq,
+                                pb::PolicyChangeResult* out) override;
+    grpc::Status SetPartitionPolicies(Ctx* c, const pb::SetPartitionPoliciesRequest* rq,
+                                      pb::PolicyChangeResult* out) override;
+    grpc::Status CreateObject(Ctx* c, const pb::CreateObjectRequest* rq,
+                              pb::HandleValue* out) override;
     grpc::Status CopyObject(Ctx* c, const pb::CopyObjectRequest* rq, pb::HandleValue* out) override;
     grpc::Status DestroyObject(Ctx* c, const pb::ObjectRef* rq, pb::Empty* out) override;
-    grpc::Status GetAttributes(Ctx* c, const pb::GetAttributesRequest* rq, pb::AttributeReadout* out) override;
+    grpc::Status GetAttributes(Ctx* c, const pb::GetAttributesRequest* rq,
+                               pb::AttributeReadout* out) override;
     grpc::Status SetAttributes(Ctx* c, const pb::SetAttributesRequest* rq, pb::Empty* out) override;
     grpc::Status FindInit(Ctx* c, const pb::FindInitRequest* rq, pb::Empty* out) override;
     grpc::Status FindNext(Ctx* c, const pb::FindNextRequest* rq, pb::HandleList* out) override;
     grpc::Status FindFinal(Ctx* c, const pb::SessionRef* rq, pb::Empty* out) override;
-    grpc::Status GenerateKey(Ctx* c, const pb::GenerateKeyRequest* rq, pb::HandleValue* out) override;
-    grpc::Status GenerateKeyPair(Ctx* c, const pb::GenerateKeyPairRequest* rq, pb::KeyPairHandles* out) override;
+    grpc::Status GenerateKey(Ctx* c, const pb::GenerateKeyRequest* rq,
+                             pb::HandleValue* out) override;
+    grpc::Status GenerateKeyPair(Ctx* c, const pb::GenerateKeyPairRequest* rq,
+                                 pb::KeyPairHandles* out) override;
     grpc::Status WrapKey(Ctx* c, const pb::WrapKeyRequest* rq, pb::BytesValue* out) override;
     grpc::Status UnwrapKey(Ctx* c, const pb::UnwrapKeyRequest* rq, pb::HandleValue* out) override;
     grpc::Status DeriveKey(Ctx* c, const pb::DeriveKeyRequest* rq, pb::HandleValue* out) override;
@@ -82,10 +95,13 @@ public:
     grpc::Status DigestUpdate(Ctx* c, const pb::SessionData* rq, pb::Empty* out) override;
     grpc::Status DigestFinal(Ctx* c, const pb::SessionRef* rq, pb::BytesValue* out) override;
     grpc::Status DigestKey(Ctx* c, const pb::ObjectRef* rq, pb::Empty* out) override;
-    grpc::Status DigestEncryptUpdate(Ctx* c, const pb::SessionData* rq, pb::BytesValue* out) override;
-    grpc::Status DecryptDigestUpdate(Ctx* c, const pb::SessionData* rq, pb::BytesValue* out) override;
+    grpc::Status DigestEncryptUpdate(Ctx* c, const pb::SessionData* rq,
+                                     pb::BytesValue* out) override;
+    grpc::Status DecryptDigestUpdate(Ctx* c, const pb::SessionData* rq,
+                                     pb::BytesValue* out) override;
     grpc::Status SignEncryptUpdate(Ctx* c, const pb::SessionData* rq, pb::BytesValue* out) override;
-    grpc::Status DecryptVerifyUpdate(Ctx* c, const pb::SessionData* rq, pb::BytesValue* out) override;
+    grpc::Status DecryptVerifyUpdate(Ctx* c, const pb::SessionData* rq,
+                                     pb::BytesValue* out) override;
     grpc::Status SignRecoverInit(Ctx* c, const pb::OperationInit* rq, pb::Empty* out) override;
     grpc::Status SignRecover(Ctx* c, const pb::SessionData* rq, pb::BytesValue* out) override;
     grpc::Status VerifyRecoverInit(Ctx* c, const pb::OperationInit* rq, pb::Empty* out) override;
@@ -93,13 +109,16 @@ public:
     grpc::Status ActiveOperations(Ctx* c, const pb::SessionRef* rq, pb::Uint32Value* out) override;
     grpc::Status GenerateRandom(Ctx* c, const pb::RandomRequest* rq, pb::BytesValue* out) override;
     grpc::Status CloneHello(Ctx* c, const pb::SessionRef* rq, pb::BytesValue* out) override;
-    grpc::Status CloneSource(Ctx* c, const pb::CloneSourceRequest* rq, pb::CloneSourceResult* out) override;
-    grpc::Status CloneTarget(Ctx* c, const pb::SessionData* rq, pb::CloneTargetResult* out) override;
-    grpc::Status ObjectFingerprints(Ctx* c, const pb::FingerprintsRequest* rq, pb::FingerprintList* out) override;
+    grpc::Status CloneSource(Ctx* c, const pb::CloneSourceRequest* rq,
+                             pb::CloneSourceResult* out) override;
+    grpc::Status CloneTarget(Ctx* c, const pb::SessionData* rq,
+                             pb::CloneTargetResult* out) override;
+    grpc::Status ObjectFingerprints(Ctx* c, const pb::FingerprintsRequest* rq,
+                                    pb::FingerprintList* out) override;
     grpc::Status ExtractMasked(Ctx* c, const pb::ObjectRef* rq, pb::BytesValue* out) override;
     grpc::Status InsertMasked(Ctx* c, const pb::SessionData* rq, pb::HandleValue* out) override;
-    grpc::Status Batch(Ctx* c, grpc::ServerReaderWriter<pb::BatchReply, pb::BatchRequest>* stream)
-        override;
+    grpc::Status Batch(Ctx* c,
+                       grpc::ServerReaderWriter<pb::BatchReply, pb::BatchRequest>* stream) override;
 
 private:
     // The one guard around every call: identifies the caller, runs `fn(caller)`, maps the
@@ -129,7 +148,7 @@ private:
     }
     // C_*Init with a mechanism and a key: encrypt, decrypt, sign, verify, the recover forms.
     using InitFn = Status (hsm::Device::*)(hsm::SessionId, const crypto::Mechanism&,
-                                          hsm::ObjectHandle);
+                                           hsm::ObjectHandle);
     Status op_init(const Caller& who, const pb::OperationInit& rq, InitFn init);
 
     // The calls the batch stream carries, shared with their unary handlers.

@@ -36,14 +36,14 @@ grpc::Status DeviceService::GetAttributes(Ctx* c, const pb::GetAttributesRequest
                                           pb::AttributeReadout* out) {
     return on_session(c, rq->session(), [&](hsm::SessionId s) -> Status {
         std::vector<hsm::AttrType> types(rq->types().begin(), rq->types().end());
-        SR_ASSIGN_OR_RETURN(hsm::AttributeReadout r, m_device.get_attributes(s, rq->handle(), types));
+        SR_ASSIGN_OR_RETURN(hsm::AttributeReadout r,
+                            m_device.get_attributes(s, rq->handle(), types));
         to_proto(r, out);
         return {};
     });
 }
 
-grpc::Status DeviceService::SetAttributes(Ctx* c, const pb::SetAttributesRequest* rq,
-                                          pb::Empty*) {
+grpc::Status DeviceService::SetAttributes(Ctx* c, const pb::SetAttributesRequest* rq, pb::Empty*) {
     return on_session(c, rq->session(), [&](hsm::SessionId s) -> Status {
         SR_ASSIGN_OR_RETURN(hsm::AttributeSet changes, from_proto(rq->changes()));
         return m_device.set_attributes(s, rq->handle(), changes);
@@ -141,11 +141,10 @@ Status DeviceService::op_init(const Caller& who, const pb::OperationInit& rq, In
     });
 }
 
-#define SR_NET_INIT(Rpc, method)                                                      \
-    grpc::Status DeviceService::Rpc(Ctx* c, const pb::OperationInit* rq, pb::Empty*) { \
-        return serve(c, [&](const Caller& who) {                                      \
-            return op_init(who, *rq, &hsm::Device::method);                           \
-        });                                                                           \
+#define SR_NET_INIT(Rpc, method)                                                                  \
+    grpc::Status DeviceService::Rpc(Ctx* c, const pb::OperationInit* rq, pb::Empty*) {            \
+        return serve(c,                                                                           \
+                     [&](const Caller& who) { return op_init(who, *rq, &hsm::Device::method); }); \
     }
 SR_NET_INIT(EncryptInit, encrypt_init)
 SR_NET_INIT(DecryptInit, decrypt_init)
@@ -156,11 +155,11 @@ SR_NET_INIT(VerifyRecoverInit, verify_recover_init)
 #undef SR_NET_INIT
 
 // Data in, bytes out: single-part calls, updates, dual-function updates.
-#define SR_NET_DATA_TO_BYTES(Rpc, method)                                                        \
-    grpc::Status DeviceService::Rpc(Ctx* c, const pb::SessionData* rq, pb::BytesValue* out) {   \
-        return on_session(c, rq->session(), [&](hsm::SessionId s) {                             \
-            return put(out, m_device.method(s, view(rq->data())));                              \
-        });                                                                                      \
+#define SR_NET_DATA_TO_BYTES(Rpc, method)                                                     \
+    grpc::Status DeviceService::Rpc(Ctx* c, const pb::SessionData* rq, pb::BytesValue* out) { \
+        return on_session(c, rq->session(), [&](hsm::SessionId s) {                           \
+            return put(out, m_device.method(s, view(rq->data())));                            \
+        });                                                                                   \
     }
 SR_NET_DATA_TO_BYTES(Encrypt, encrypt)
 SR_NET_DATA_TO_BYTES(EncryptUpdate, encrypt_update)
@@ -176,10 +175,10 @@ SR_NET_DATA_TO_BYTES(VerifyRecover, verify_recover)
 #undef SR_NET_DATA_TO_BYTES
 
 // Finals: bytes out of the session's active operation.
-#define SR_NET_FINAL(Rpc, method)                                                                \
-    grpc::Status DeviceService::Rpc(Ctx* c, const pb::SessionRef* rq, pb::BytesValue* out) {    \
-        return on_session(c, rq->session(),                                                      \
-                          [&](hsm::SessionId s) { return put(out, m_device.method(s)); });       \
+#define SR_NET_FINAL(Rpc, method)                                                            \
+    grpc::Status DeviceService::Rpc(Ctx* c, const pb::SessionRef* rq, pb::BytesValue* out) { \
+        return on_session(c, rq->session(),                                                  \
+                          [&](hsm::SessionId s) { return put(out, m_device.method(s)); });   \
     }
 SR_NET_FINAL(EncryptFinal, encrypt_final)
 SR_NET_FINAL(DecryptFinal, decrypt_final)
@@ -188,9 +187,9 @@ SR_NET_FINAL(DigestFinal, digest_final)
 #undef SR_NET_FINAL
 
 // Data in, nothing out: updates of sign, verify and digest.
-#define SR_NET_UPDATE(Rpc, method)                                                           \
-    grpc::Status DeviceService::Rpc(Ctx* c, const pb::SessionData* rq, pb::Empty*) {        \
-        return on_session(c, rq->session(),                                                  \
+#define SR_NET_UPDATE(Rpc, method)                                                                 \
+    grpc::Status DeviceService::Rpc(Ctx* c, const pb::SessionData* rq, pb::Empty*) {               \
+        return on_session(c, rq->session(),                                                        \
                           [&](hsm::SessionId s) { return m_device.method(s, view(rq->data())); }); \
     }
 SR_NET_UPDATE(SignUpdate, sign_update)
@@ -198,10 +197,10 @@ SR_NET_UPDATE(VerifyUpdate, verify_update)
 SR_NET_UPDATE(DigestUpdate, digest_update)
 #undef SR_NET_UPDATE
 
-Status DeviceService::sign_call(const Caller& who, const pb::SessionData& rq,
-                                pb::BytesValue* out) {
-    return in_session(who, rq.session(),
-                      [&](hsm::SessionId s) { return put(out, m_device.sign(s, view(rq.data()))); });
+Status DeviceService::sign_call(const Caller& who, const pb::SessionData& rq, pb::BytesValue* out) {
+    return in_session(who, rq.session(), [&](hsm::SessionId s) {
+        return put(out, m_device.sign(s, view(rq.data())));
+    });
 }
 
 grpc::Status DeviceService::Sign(Ctx* c, const pb::SessionData* rq, pb::BytesValue* out) {
@@ -215,8 +214,9 @@ grpc::Status DeviceService::Verify(Ctx* c, const pb::VerifyRequest* rq, pb::Empt
 }
 
 grpc::Status DeviceService::VerifyFinal(Ctx* c, const pb::VerifyRequest* rq, pb::Empty*) {
-    return on_session(c, rq->session(),
-                      [&](hsm::SessionId s) { return m_device.verify_final(s, view(rq->signature())); });
+    return on_session(c, rq->session(), [&](hsm::SessionId s) {
+        return m_device.verify_final(s, view(rq->signature()));
+    });
 }
 
 grpc::Status DeviceService::DigestInit(Ctx* c, const pb::OperationInit* rq, pb::Empty*) {
@@ -260,8 +260,7 @@ grpc::Status DeviceService::ExtractMasked(Ctx* c, const pb::ObjectRef* rq, pb::B
     });
 }
 
-grpc::Status DeviceService::InsertMasked(Ctx* c, const pb::SessionData* rq,
-                                         pb::HandleValue* out) {
+grpc::Status DeviceService::InsertMasked(Ctx* c, const pb::SessionData* rq, pb::HandleValue* out) {
     return on_session(c, rq->session(), [&](hsm::SessionId s) {
         return put(out, m_device.insert_masked(s, view(rq->data())));
     });

@@ -1,8 +1,8 @@
 // Conversions between engine values and protocol messages (src/net/convert.cpp): every type
 // round-trips, secrets come back as secrets, and hostile input is refused with a precise code.
-#include <gtest/gtest.h>
-
 #include "net/convert.h"
+
+#include <gtest/gtest.h>
 
 namespace sr::net {
 namespace {
@@ -55,7 +55,8 @@ TEST(NetConvert, AttributeNamedTwiceIsRefused) {
 }
 
 TEST(NetConvert, EveryMechanismParameterKindRoundTrips) {
-    EXPECT_TRUE(std::holds_alternative<crypto::NoParams>(round_trip({crypto::mech::kSha256, {}}).params));
+    EXPECT_TRUE(
+        std::holds_alternative<crypto::NoParams>(round_trip({crypto::mech::kSha256, {}}).params));
 
     auto iv = std::get<crypto::IvParams>(
         round_trip({crypto::mech::kAesCbc, crypto::IvParams{Bytes(16, 7)}}).params);
@@ -81,8 +82,8 @@ TEST(NetConvert, EveryMechanismParameterKindRoundTrips) {
     EXPECT_EQ(pss.salt_len, 48u);
 
     auto oaep = std::get<crypto::OaepParams>(
-        round_trip({crypto::mech::kRsaPkcsOaep,
-                    crypto::OaepParams{Hash::Sha512, Hash::Sha224, Bytes{9}}})
+        round_trip(
+            {crypto::mech::kRsaPkcsOaep, crypto::OaepParams{Hash::Sha512, Hash::Sha224, Bytes{9}}})
             .params);
     EXPECT_EQ(oaep.hash, Hash::Sha512);
     EXPECT_EQ(oaep.mgf_hash, Hash::Sha224);
@@ -193,9 +194,9 @@ TEST(NetConvert, PartitionInfoRoundTrips) {
 }
 
 TEST(NetConvert, EveryRoleRoundTripsByName) {
-    for (hsm::Role r : {hsm::Role::HsmSo, hsm::Role::HsmAuditor, hsm::Role::PartitionSo,
-                        hsm::Role::CryptoOfficer, hsm::Role::CryptoUser,
-                        hsm::Role::LimitedCryptoOfficer, hsm::Role::Auditor}) {
+    for (hsm::Role r :
+         {hsm::Role::HsmSo, hsm::Role::HsmAuditor, hsm::Role::PartitionSo, hsm::Role::CryptoOfficer,
+          hsm::Role::CryptoUser, hsm::Role::LimitedCryptoOfficer, hsm::Role::Auditor}) {
         auto back = role_from_wire(role_to_wire(r));
         ASSERT_TRUE(back.is_ok()) << role_to_wire(r);
         EXPECT_EQ(*back, r);

@@ -1,11 +1,10 @@
 // The Device service over real mutual TLS on loopback: who the caller is, what it may see,
 // whose apps and sessions are whose, ids across server runs, errors on the wire, the batch
 // stream (docs/design/network-protocol.md).
-#include "service_fixture.h"
-
 #include "crypto/mechanism.h"
 #include "hsm/attributes.h"
 #include "net/convert.h"
+#include "service_fixture.h"
 
 namespace sr::net::test {
 namespace {
@@ -15,7 +14,9 @@ constexpr uint64_t kOtherBoot = uint64_t{1} << 40;  // flips one bit of the boot
 
 using DeviceService = ServiceFixture;
 
-Err err_of(const grpc::Status& st) { return from_grpc(st).code(); }
+Err err_of(const grpc::Status& st) {
+    return from_grpc(st).code();
+}
 
 TEST_F(DeviceService, UnregisteredCertificateIsRefused) {
     TlsIdentity stranger = make_identity(crypto::TlsRole::Client, "stranger");

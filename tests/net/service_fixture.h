@@ -4,6 +4,11 @@
 // Clients call the generated stub directly.
 #pragma once
 
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/server.h>
+#include <grpcpp/server_builder.h>
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -14,12 +19,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/create_channel.h>
-#include <grpcpp/security/credentials.h>
-#include <grpcpp/security/server_credentials.h>
-#include <grpcpp/server.h>
-#include <grpcpp/server_builder.h>
 
 #include "common/env.h"
 #include "common/mutex.h"
@@ -101,9 +100,9 @@ class ServiceFixture : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_root = std::filesystem::temp_directory_path() /
-                 ("sr-net-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" +
-                  info->name());
+        m_root =
+            std::filesystem::temp_directory_path() / ("sr-net-" + std::to_string(::getpid()) + "-" +
+                                                      info->test_suite_name() + "-" + info->name());
         std::filesystem::remove_all(m_root);
         std::filesystem::create_directories(m_root);
         make_device();
@@ -194,8 +193,8 @@ protected:
         o.pem_root_certs = m_server_id.cert_pem;
         o.pem_private_key = client.key_pem;
         o.pem_cert_chain = client.cert_pem;
-        return pb::Device::NewStub(grpc::CreateChannel("127.0.0.1:" + std::to_string(m_port),
-                                                       grpc::SslCredentials(o)));
+        return pb::Device::NewStub(
+            grpc::CreateChannel("127.0.0.1:" + std::to_string(m_port), grpc::SslCredentials(o)));
     }
     std::unique_ptr<pb::Device::Stub> admin_stub() const {
         return pb::Device::NewStub(

@@ -1,7 +1,7 @@
 // The one Err <-> gRPC status mapping (src/net/status.cpp).
-#include <gtest/gtest.h>
-
 #include "net/status.h"
+
+#include <gtest/gtest.h>
 
 namespace sr::net {
 namespace {
