@@ -501,6 +501,18 @@ TEST_F(RemoteDeviceTest, AServerWhoseCertificateIsNotTheTrustedOneIsRefusedAsDev
         << st.message();
 }
 
+// The pinned server.pem is what the client trusts (NTLS); a host name the certificate does not
+// carry (here "localhost" against an IP-only certificate) does not stand in the way.
+TEST_F(RemoteDeviceTest, TheServerIsTrustedByItsPinnedCertificateUnderAnyAddress) {
+    ServerEndpoint by_name = endpoint(m_client_id);
+    by_name.address = "localhost:" + std::to_string(m_server.port());
+    auto remote = connect_remote(by_name);
+    SR_ASSERT_OK(remote);
+    auto info = (*remote)->info();
+    SR_ASSERT_OK(info);
+    EXPECT_EQ(info->serial, m_device->info()->serial);
+}
+
 TEST_F(RemoteDeviceTest, AnUnregisteredClientCertificateIsRefused) {
     TlsIdentity stranger = make_identity(crypto::TlsRole::Client, "stranger");
     auto remote = connect_remote(endpoint(stranger));
