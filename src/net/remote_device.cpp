@@ -104,7 +104,10 @@ Status RemoteDevice::transport_context(const grpc::Status& st) const {
     // Details name the engine's error; without them the call never reached the engine
     // (unreachable, TLS refused, deadline): say which server, and what a failed verify means.
     if (!st.error_details().empty()) return mapped;
-    if (st.error_message().find("certificate verify failed") != std::string::npos) {
+    const std::string& why = st.error_message();
+    // OpenSSL's wording, and BoringSSL's for gRPC builds that bundle it.
+    if (why.find("certificate verify failed") != std::string::npos ||
+        why.find("CERTIFICATE_VERIFY_FAILED") != std::string::npos) {
         return Status(Err::DeviceError,
                       m_peer + ": its certificate is not the server.pem this client trusts (" +
                           mapped.message() + ")");
