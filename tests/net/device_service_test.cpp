@@ -6,6 +6,9 @@
 #include "net/convert.h"
 #include "service_fixture.h"
 
+#include <atomic>
+#include <thread>
+
 namespace sr::net::test {
 namespace {
 
@@ -189,6 +192,35 @@ TEST_F(DeviceService, AnotherClientsSessionAndAppDoNotExistForIt) {
     EXPECT_EQ(err_of(b->Detach(ctx().get(), app_ref, &empty)), Err::ArgumentsBad);
     // A's session is untouched by all of that.
     EXPECT_TRUE(session_info(*a, *session_a).is_ok());
+}
+
+TEST_F(DeviceService, ConcurrentClientsEachKeepOnlyTheirOwnSessions) {
+    // Two clients open and close sessions at once from several threads; every session stays
+    // usable by its owner and invisible to the other throughout.
+    m_directory.assign("b", m_p1);
+    auto a = stub(m_a);
+    auto b = stub(m_b);
+    std::vector<std::thread> threads;
+    std::atomic<int> failures{0};
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&, t] {
+            pb::Device::Stub& mine = t % 2 ? *a : *b;
+            pb::Device::Stub& other = t % 2 ? *b : *a;
+            uint64_t app = attach(mine);
+            for (int i = 0; i < 5; ++i) {
+                auto s = open(mine, app, m_p1);
+                if (!s || !session_info(mine, *s).is_ok() ||
+                    session_info(other, *s).code() != Err::SessionHandleInvalid)
+                    ++failures;
+                pb::SessionRef ref;
+                ref.set_session(s ? *s : 0);
+                pb::Empty empty;
+                if (!mine.CloseSession(ctx().get(), ref, &empty).ok()) ++failures;
+            }
+        });
+    }
+    for (auto& th : threads) th.join();
+    EXPECT_EQ(failures.load(), 0);
 }
 
 TEST_F(DeviceService, RevokedAssignmentRefusesNewSessionsOnly) {
