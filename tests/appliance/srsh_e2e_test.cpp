@@ -1,0 +1,123 @@
+// srsh as a real process against a real strongroomd (`--listen 127.0.0.1:0`) on a
+// factory-made appliance home: a script of every command group through the admin socket.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "appliance/appliance_home.h"
+#include "appliance_fixture.h"
+
+extern char** environ;
+
+namespace sr::appliance::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string slurp(const fs::path& p) {
+    std::ifstream f(p);
+    std::ostringstream s;
+    s << f.rdbuf();
+    return s.str();
+}
+
+class SrshE2e : public ApplianceHomeTest {
+protected:
+    void TearDown() override {
+        if (m_daemon > 0) {
+            ::kill(m_daemon, SIGTERM);
+            int status = 0;
+            ::waitpid(m_daemon, &status, 0);
+        }
+        ApplianceHomeTest::TearDown();
+    }
+
+    // Starts strongroomd and waits (bounded) for the port file it writes once serving.
+    void start_daemon() {
+        const std::string home = m_home.string();
+        const std::string log = (m_root / "strongroomd.log").string();
+        std::vector<char*> argv{const_cast<char*>(SR_STRONGROOMD_BINARY),
+                                const_cast<char*>("--home"), const_cast<char*>(home.c_str()),
+                                const_cast<char*>("--listen"),
+                                const_cast<char*>("127.0.0.1:0"), nullptr};
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_adddup2(&fa, 1, 2);
+        ASSERT_EQ(posix_spawn(&m_daemon, argv[0], &fa, nullptr, argv.data(), environ), 0);
+        posix_spawn_file_actions_destroy(&fa);
+        for (int i = 0; i < 300 && !fs::exists(port_file_path(m_home)); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        ASSERT_TRUE(fs::exists(port_file_path(m_home))) << slurp(log);
+    }
+
+    // `srsh --home A <extra> -f script`; returns its output and exit status.
+    std::pair<std::string, int> srsh(const std::string& script, std::vector<std::string> extra) {
+        const fs::path file = m_root / "script.srsh";
+        std::ofstream(file) << script;
+        const std::string out = (m_root / "srsh.out").string();
+        std::vector<std::string> words{SR_SRSH_BINARY, "--home", m_home.string()};
+        for (auto& e : extra) words.push_back(std::move(e));
+        words.push_back("-f");
+        words.push_back(file.string());
+        std::vector<char*> argv;
+        for (auto& w : words) argv.push_back(w.data());
+        argv.push_back(nullptr);
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_addopen(&fa, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+        posix_spawn_file_actions_adddup2(&fa, 1, 2);
+        pid_t pid = 0;
+        EXPECT_EQ(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ), 0);
+        posix_spawn_file_actions_destroy(&fa);
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        return {slurp(out), WIFEXITED(status) ? WEXITSTATUS(status) : -1};
+    }
+
+    pid_t m_daemon = 0;
+};
+
+bool contains(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+}
+
+TEST_F(SrshE2e, ScriptDrivesTheDaemonThroughTheAdminSocket) {
+    start_daemon();
+    const fs::path cert = m_root / "client1.pem";
+    std::ofstream(cert) << make_client_identity("client1").cert_pem;
+    const std::string script = "hsm login -password " + std::string(kSoPassword) +
+                               "\n"
+                               "partition create -partition p4 -force\n"
+                               "client register -client client1 -certfile " + cert.string() +
+                               " -hostname host1\n"
+                               "client assignpartition -client client1 -partition p4\n"
+                               "client show -client client1\n"
+                               "partition list\n"
+                               "ntls show\n"
+                               "hsm show\n";
+    auto [out, exit] = srsh(script, {"-e"});
+    EXPECT_EQ(exit, 0) << out;
+    for (const char* done : {"'hsm login' successful.", "'partition create' successful.",
+                             "'client register' successful.",
+                             "'client assignpartition' successful.", "'ntls show' successful.",
+                             "'hsm show' successful."})
+        EXPECT_TRUE(contains(out, done)) << done << "\n" << out;
+    EXPECT_TRUE(contains(out, "   Partitions:     \"p4\"\n")) << out;
+    EXPECT_TRUE(contains(out, "   TLS versions:                   TLSv1.3\n")) << out;
+    EXPECT_TRUE(contains(out, "   HSM Admin login status:         Logged In\n")) << out;
+    // The daemon kept what srsh did: a second srsh process (a new login) sees it.
+    auto [again, exit2] = srsh("client list\nhsm login -password wrong-password\n", {"--json"});
+    EXPECT_EQ(exit2, 1) << again;
+    EXPECT_TRUE(contains(again, "\"name\":\"client1\"")) << again;
+    EXPECT_TRUE(contains(again, "CKR_PIN_INCORRECT")) << again;
+}
+
+}  // namespace
+}  // namespace sr::appliance::testing
