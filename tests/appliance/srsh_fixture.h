@@ -1,7 +1,8 @@
-// Shared fixture for srsh tests: a factory-made network device opened in-process
-// (hsm::LocalDevice), an in-memory ApplianceAdmin standing in for strongroomd's client registry
-// (tests only), and a runner that feeds a script (commands and prompt answers, one per line)
-// to a fresh shell. A fresh State per run() is a fresh srsh process: logins do not carry over.
+// Shared fixture for srsh tests: a factory-made appliance whose network device is opened
+// in-process (hsm::LocalDevice), an in-memory ApplianceAdmin standing in for strongroomd's
+// client registry (tests only), and a runner that feeds a script (commands and prompt answers,
+// one per line) to a fresh shell. A fresh State per run() is a fresh srsh process: logins do
+// not carry over.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,8 +12,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "appliance/appliance_factory.h"
 #include "appliance/srsh_shell.h"
-#include "hsm/factory.h"
 #include "hsm/local_device.h"
 
 namespace sr::appliance::srsh::testing {
@@ -100,10 +101,9 @@ protected:
     // `initialized` is false, with these uninitialized partitions.
     void make(hsm::FirmwareVersion fw = {7, 8, 4}, std::vector<std::string> partitions = {},
               bool initialized = true) {
-        hsm::NewDeviceSpec spec;
+        NewApplianceSpec appliance;
+        hsm::NewDeviceSpec& spec = appliance.device;
         spec.home = m_home;
-        spec.form_factor = hsm::FormFactor::Network;
-        spec.network_appliance = true;
         spec.serial = 654321;
         spec.firmware = fw;
         if (initialized) {
@@ -111,7 +111,7 @@ protected:
             spec.so_password = kSoPassword;
         }
         spec.partitions = std::move(partitions);
-        auto r = hsm::make_device(m_env, spec);
+        auto r = make_appliance(m_env, std::move(appliance));
         ASSERT_TRUE(r.is_ok()) << r.status().to_string();
         auto dev = hsm::LocalDevice::open(m_env, r->folder);
         ASSERT_TRUE(dev.is_ok()) << dev.status().to_string();
