@@ -32,6 +32,22 @@ TEST_F(HsmCommands, WrongPasswordIsAClearErrorWithAttemptsLeftAndExitStatusOne) 
     EXPECT_EQ(exit, 1);
 }
 
+TEST_F(HsmCommands, ThreeWrongPasswordsZeroizeTheHsmAndSaySo) {
+    make({7, 8, 4}, {"par1"});
+    const std::string out = run("hsm login -password wrong-pass-1\nhsm login -password "
+                                "wrong-pass-2\nhsm login -password wrong-pass-3\nhsm show\n"
+                                "hsm init -label again -password new-so-pass -domain d2 -force\n"
+                                "hsm login -password new-so-pass\n");
+    EXPECT_TRUE(contains(out, "1 attempt left before the HSM is zeroized")) << out;
+    EXPECT_TRUE(contains(out, "the HSM was ZEROIZED")) << out;
+    EXPECT_TRUE(contains(out, "   HSM Initialized:                no\n")) << out;
+    EXPECT_TRUE(contains(out, "'hsm init' successful.")) << out;
+    EXPECT_TRUE(contains(out, "'hsm login' successful.")) << out;
+    auto parts = m_device->partitions();
+    ASSERT_TRUE(parts.is_ok());
+    EXPECT_TRUE(parts->empty());
+}
+
 TEST_F(HsmCommands, ShowReportsLoginStatusAndPartitions) {
     make({7, 8, 4}, {"par1"});
     const std::string out = run("hsm show\n" + login() + "hsm show\n");
