@@ -1,5 +1,5 @@
 // srsh as a real process against a real strongroomd (`--listen 127.0.0.1:0`) on a
-// factory-made appliance home: a script of every command group through the admin socket.
+// factory-made appliance home: scripts of every command group through the admin socket.
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -117,6 +117,31 @@ TEST_F(SrshE2e, ScriptDrivesTheDaemonThroughTheAdminSocket) {
     EXPECT_EQ(exit2, 1) << again;
     EXPECT_TRUE(contains(again, "\"name\":\"client1\"")) << again;
     EXPECT_TRUE(contains(again, "CKR_PIN_INCORRECT")) << again;
+}
+
+TEST_F(SrshE2e, RevokeDeleteAndRegenCertReachTheDaemon) {
+    start_daemon();
+    const fs::path cert = m_root / "client1.pem";
+    std::ofstream(cert) << make_client_identity("client1").cert_pem;
+    const std::string before = slurp(server_cert_path(m_home));
+    const std::string script = "client register -client client1 -certfile " + cert.string() +
+                               "\n"
+                               "client assignpartition -client client1 -partition p1\n"
+                               "client assignpartition -client client1 -partition p2\n"
+                               "client revokepartition -client client1 -partition p1\n"
+                               "client show -client client1\n"
+                               "client delete -client client1 -force\n"
+                               "client list\n"
+                               "sysconf regencert -force\n"
+                               "client show -client client1\n";
+    auto [out, exit] = srsh(script, {});
+    EXPECT_EQ(exit, 1) << out;  // the last command: the client is gone
+    EXPECT_TRUE(contains(out, "   Partitions:     \"p2\"\n")) << out;
+    EXPECT_TRUE(contains(out, "'client delete' successful.")) << out;
+    EXPECT_TRUE(contains(out, "No clients are registered.")) << out;
+    EXPECT_TRUE(contains(out, "'sysconf regencert' successful.")) << out;
+    EXPECT_TRUE(contains(out, "Error: 'client show' failed.")) << out;
+    EXPECT_NE(slurp(server_cert_path(m_home)), before);
 }
 
 }  // namespace
