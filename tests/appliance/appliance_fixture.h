@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "appliance/appliance_factory.h"
@@ -39,9 +40,11 @@ class ApplianceHomeTest : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+        // Short: the admin socket path inside must fit a sockaddr_un.
+        const std::string test = std::string(info->test_suite_name()) + "." + info->name();
         m_root = std::filesystem::temp_directory_path() /
-                 ("sr-appl-" + std::to_string(::getpid()) + "-" + info->test_suite_name() + "-" +
-                  info->name());
+                 ("sr-appl-" + std::to_string(::getpid()) + "-" +
+                  std::to_string(std::hash<std::string>{}(test) % 1000000007u));
         std::filesystem::remove_all(m_root);
         m_home = m_root / "appliance";
         NewApplianceSpec spec;
