@@ -12,6 +12,7 @@
 #include "appliance/appliance_home.h"
 #include "appliance/appliance_service.h"
 #include "appliance/client_registry.h"
+#include "appliance/server_identity.h"
 #include "common/log.h"
 #include "hsm/local_device.h"
 #include "net/device_service.h"
@@ -172,6 +173,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(Env& env, const DaemonOptions& opt
     std::unique_ptr<Daemon> daemon(new Daemon(std::move(st)));
     State& s = *daemon->m_state;
     SR_TRY(make_admin_dir(s.home));
+    SR_TRY(recover_server_identity(env, s.home));
     SR_ASSIGN_OR_RETURN(s.device, open_the_device(env, s.home));
     SR_ASSIGN_OR_RETURN(s.registry, ClientRegistry::open(env, clients_path(s.home), *s.device));
     grpc::EnableDefaultHealthCheckService(true);

@@ -19,6 +19,10 @@ bool is_ip_literal(const std::string& s) {
            inet_pton(AF_INET6, s.c_str(), buf.data()) == 1;
 }
 
+std::filesystem::path pending(const std::filesystem::path& p) {
+    return std::filesystem::path(p.string() + ".new");
+}
+
 std::string this_host_name() {
     std::array<char, 256> buf{};
     if (gethostname(buf.data(), buf.size() - 1) != 0) return {};
@@ -55,9 +59,22 @@ Status write_server_identity(Env& env, const std::filesystem::path& home,
     SR_ASSIGN_OR_RETURN(auto cert, crypto::self_signed_tls_certificate(key.get(), options, env.now()));
     SR_ASSIGN_OR_RETURN(SecretBytes key_pem, crypto::private_key_to_pem(key.get()));
     SR_TRY(env.create_dirs(home));
-    SR_TRY(env.write_file_atomic(server_key_path(home), key_pem.span(), 0600));
+    // The pair must change together: both are written beside the old ones, the key last (its
+    // presence commits the pair), then renamed; recover_server_identity finishes a torn switch.
     const std::string pem = cert.pem();
-    return env.write_file_atomic(server_cert_path(home), as_bytes(pem), 0644);
+    SR_TRY(env.write_file_atomic(pending(server_cert_path(home)), as_bytes(pem), 0644));
+    SR_TRY(env.write_file_atomic(pending(server_key_path(home)), key_pem.span(), 0600));
+    return recover_server_identity(env, home);
+}
+
+Status recover_server_identity(Env& env, const std::filesystem::path& home) {
+    const auto cert = server_cert_path(home), key = server_key_path(home);
+    if (!env.exists(pending(key))) {
+        if (env.exists(pending(cert))) SR_TRY(env.remove_all(pending(cert)));
+        return {};
+    }
+    if (env.exists(pending(cert))) SR_TRY(env.rename(pending(cert), cert));
+    return env.rename(pending(key), key);
 }
 
 Result<ServerIdentityInfo> read_server_identity(Env& env, const std::filesystem::path& home) {

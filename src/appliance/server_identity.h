@@ -16,10 +16,13 @@ namespace sr::appliance {
 // machine's host name, then `extra_hostnames` (IP literals become iPAddress entries).
 std::vector<std::string> server_names(const std::vector<std::string>& extra_hostnames);
 
-// Writes a fresh key, then its certificate, each atomically (the key first, so a crash never
-// leaves a certificate whose key is gone). Existing files are replaced.
+// Replaces server.key and server.pem with a fresh pair. A crash leaves either the old pair or
+// (after recover_server_identity) the new one, never a key with another key's certificate.
 Status write_server_identity(Env& env, const std::filesystem::path& home,
                              const std::vector<std::string>& extra_hostnames);
+// Finishes or discards a switch to a new pair that a crash interrupted (strongroomd calls it at
+// start). Nothing to do is Ok.
+Status recover_server_identity(Env& env, const std::filesystem::path& home);
 
 struct ServerIdentityInfo {
     std::string fingerprint;  // SHA-256 of the DER, uppercase hex with colons
