@@ -178,7 +178,9 @@ TEST_F(StrongroomdTest, RefusesTls12AndHandshakesTls13) {
     EXPECT_NE(s_client("-tls1_2", &out), 0) << out;
     EXPECT_NE(out.find("Cipher is (NONE)"), std::string::npos) << out;
     EXPECT_EQ(out.find("New, TLSv1.2"), std::string::npos) << out;
-    EXPECT_EQ(s_client("-tls1_3", &out), 0) << out;
+    // The exit status of a completed handshake depends on who closes first (gRPC hangs up on a
+    // peer that speaks no HTTP/2): the handshake summary is the evidence.
+    (void)s_client("-tls1_3", &out);
     EXPECT_NE(out.find("New, TLSv1.3, Cipher is TLS_"), std::string::npos) << out;
 }
 
