@@ -25,6 +25,12 @@ void wipe_secrets(pb::AttributeSet* set) noexcept {
     }
 }
 
+pb::SessionRef session_ref(hsm::SessionId s) {
+    pb::SessionRef ref;
+    ref.set_session(s);
+    return ref;
+}
+
 namespace {
 
 pb::PolicyList policy_list(std::span<const hsm::PolicyValue> values) {
@@ -49,12 +55,6 @@ hsm::PolicyChangeResult from_proto_change(const pb::PolicyChangeResult& in) {
     out.destructive = in.destructive();
     out.destructive_ids.assign(in.destructive_ids().begin(), in.destructive_ids().end());
     return out;
-}
-
-pb::SessionRef session_ref(hsm::SessionId s) {
-    pb::SessionRef ref;
-    ref.set_session(s);
-    return ref;
 }
 
 pb::RoleRequest role_request(hsm::SessionId s, hsm::Role role, std::string_view password) {

@@ -29,6 +29,7 @@ inline constexpr std::chrono::seconds kCallDeadline{60};
 void wipe(std::string* s) noexcept;
 // Wipes the values of secret attributes in a request template.
 void wipe_secrets(pb::AttributeSet* set) noexcept;
+pb::SessionRef session_ref(hsm::SessionId s);
 
 class RemoteDevice final : public hsm::Device {
 public:

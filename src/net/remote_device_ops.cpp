@@ -14,12 +14,6 @@ namespace {
 using hsm::ObjectHandle;
 using hsm::SessionId;
 
-pb::SessionRef session_ref(SessionId s) {
-    pb::SessionRef ref;
-    ref.set_session(s);
-    return ref;
-}
-
 pb::SessionData session_data(SessionId s, ByteView data) {
     pb::SessionData req;
     req.set_session(s);
