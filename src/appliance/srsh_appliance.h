@@ -31,7 +31,7 @@ struct NtlsStatus {
 };
 
 class ApplianceAdmin {
-public:
+  public:
     virtual ~ApplianceAdmin() = default;
 
     virtual Result<ClientRecord> register_client(const std::string& name,

@@ -26,7 +26,7 @@ NtlsStatus from_proto(const pb::NtlsInfo& n) {
 }
 
 class GrpcApplianceAdmin final : public ApplianceAdmin {
-public:
+  public:
     explicit GrpcApplianceAdmin(const std::shared_ptr<grpc::Channel>& channel)
         : m_stub(pb::Appliance::NewStub(channel)) {}
 
@@ -82,7 +82,7 @@ public:
         return from_proto(reply);
     }
 
-private:
+  private:
     static pb::AssignmentRequest assignment(const std::string& client,
                                             const std::string& partition) {
         pb::AssignmentRequest req;
@@ -92,8 +92,9 @@ private:
     }
 
     template <typename Request>
-    Result<ClientRecord> client_call(grpc::Status (pb::Appliance::Stub::*rpc)(
-                                         grpc::ClientContext*, const Request&, pb::ClientInfo*),
+    Result<ClientRecord> client_call(grpc::Status (pb::Appliance::Stub::*rpc)(grpc::ClientContext*,
+                                                                              const Request&,
+                                                                              pb::ClientInfo*),
                                      const Request& req) {
         pb::ClientInfo reply;
         grpc::ClientContext ctx;

@@ -14,8 +14,8 @@ shell::OptionSpec client_option() {
     return {"client", "c", ValueKind::Text, true, "<name>", "The client name ('client list')."};
 }
 shell::OptionSpec partition_option() {
-    return {"partition", "p", ValueKind::Text, true, "<name>",
-            "The partition name ('partition list')."};
+    return {"partition", "p",      ValueKind::Text,
+            true,        "<name>", "The partition name ('partition list')."};
 }
 
 nlohmann::json to_json(const ClientRecord& c) {
@@ -40,7 +40,7 @@ void show(Reply& r, const ClientRecord& c) {
 }
 
 class ClientRegister final : public SpecCommand {
-public:
+  public:
     ClientRegister()
         : SpecCommand(
               {"client",
@@ -57,7 +57,9 @@ public:
                 {"certfile", "", ValueKind::Text, true, "<file>",
                  "The client's certificate (PEM)."},
                 {"hostname", "", ValueKind::Text, false, "<host>", "The client's host name."},
-                {"ip", "", ValueKind::Text, false, "<address>", "The client's IP address."}}}) {}
+                {"ip", "", ValueKind::Text, false, "<address>", "The client's IP address."}}},
+              {"client register -client client1 -certfile client1.pem -hostname host1",
+               "client register -c web2 -certfile /tmp/web2.pem -ip 10.0.0.12"}) {}
 
     Status run(Invocation& in) override {
         if (in.args.has("hostname") && in.args.has("ip"))
@@ -73,12 +75,17 @@ public:
 };
 
 class ClientList final : public SpecCommand {
-public:
+  public:
     ClientList()
-        : SpecCommand({"client", "", "list", "", "List the registered clients",
+        : SpecCommand({"client",
+                       "",
+                       "list",
+                       "",
+                       "List the registered clients",
                        "One line per registered client, in registration order: "
                        "'registered client <n>: <name>'.",
-                       {}}) {}
+                       {}},
+                      {"client list"}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(auto clients, in.state.appliance().list_clients());
@@ -94,12 +101,17 @@ public:
 };
 
 class ClientShow final : public SpecCommand {
-public:
+  public:
     ClientShow()
-        : SpecCommand({"client", "", "show", "", "Show a registered client",
+        : SpecCommand({"client",
+                       "",
+                       "show",
+                       "",
+                       "Show a registered client",
                        "The client's name, host, certificate fingerprint (SHA-256) and the "
                        "partitions assigned to it, in assignment order.",
-                       {client_option()}}) {}
+                       {client_option()}},
+                      {"client show -client client1"}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(ClientRecord c,
@@ -110,17 +122,23 @@ public:
 };
 
 class ClientDelete final : public SpecCommand {
-public:
+  public:
     ClientDelete()
-        : SpecCommand({"client", "", "delete", "", "Delete a registered client",
+        : SpecCommand({"client",
+                       "",
+                       "delete",
+                       "",
+                       "Delete a registered client",
                        "Forgets the client's certificate and its partition assignments: its "
                        "next connection is refused. Asks for 'proceed' unless -force is given.",
-                       {client_option(), force_option()}}) {}
+                       {client_option(), force_option()}},
+                      {"client delete -client client1", "client delete -c client1 -force"}) {}
 
     Status run(Invocation& in) override {
         const std::string name = *in.args.text("client");
         SR_TRY(in.state.appliance().show_client(name).status());
-        SR_TRY(confirm(in, {"CAUTION: Are you sure you wish to delete the client named: " + name + "?"},
+        SR_TRY(confirm(in,
+                       {"CAUTION: Are you sure you wish to delete the client named: " + name + "?"},
                        "delete the client"));
         SR_TRY(in.state.appliance().delete_client(name));
         in.reply.data() = {{"name", name}};
@@ -130,18 +148,22 @@ public:
 
 // assignpartition and revokepartition differ only in the call and the words.
 class ClientAssignment final : public SpecCommand {
-public:
+  public:
     explicit ClientAssignment(bool assign)
-        : SpecCommand({"client", "", assign ? "assignpartition" : "revokepartition", "",
-                       assign ? "Let a client see a partition"
-                              : "Stop a client seeing a partition",
+        : SpecCommand({"client",
+                       "",
+                       assign ? "assignpartition" : "revokepartition",
+                       "",
+                       assign ? "Let a client see a partition" : "Stop a client seeing a partition",
                        assign ? "Assigns the partition to the client: the client's next "
                                 "sessions see it as a slot (after 'clientconfig verify' on "
                                 "the client). A partition may be assigned to several clients."
                               : "Revokes the client's assignment of the partition: from its "
                                 "next session on, the client no longer sees it (sessions "
                                 "already open end with the connection).",
-                       {client_option(), partition_option()}}),
+                       {client_option(), partition_option()}},
+                      {std::string("client ") + (assign ? "assign" : "revoke") +
+                       "partition -client client1 -partition par1"}),
           m_assign(assign) {}
 
     Status run(Invocation& in) override {
@@ -155,7 +177,7 @@ public:
         return {};
     }
 
-private:
+  private:
     const bool m_assign;
 };
 

@@ -9,8 +9,8 @@
 
 namespace sr::appliance::srsh {
 
-Result<std::string> secret_option(Invocation& in, std::string_view option,
-                                  std::string_view prompt, bool setting) {
+Result<std::string> secret_option(Invocation& in, std::string_view option, std::string_view prompt,
+                                  bool setting) {
     if (auto v = in.args.text(option)) return *v;
     const std::string missing = "-" + std::string(option);
     if (!in.console.interactive() && in.json)
@@ -32,8 +32,9 @@ Status confirm(Invocation& in, std::initializer_list<std::string_view> warning,
                std::string_view action) {
     if (in.args.has("force")) return {};
     if (!in.console.interactive() && in.json)
-        return error(Err::ArgumentsBad, "-force is required with --json (the command is "
-                                        "destructive and --json cannot ask for 'proceed')");
+        return error(Err::ArgumentsBad,
+                     "-force is required with --json (the command is "
+                     "destructive and --json cannot ask for 'proceed')");
     std::string text = "\n";
     for (std::string_view w : warning) text += std::string(w) + "\n";
     if (warning.size() != 0) text += "\n";
@@ -55,8 +56,8 @@ Status require_hsm_so(Invocation& in, std::string_view command) {
                      "the HSM is not initialized: 'hsm init -label <label>' first");
     SR_ASSIGN_OR_RETURN(bool so, in.state.hsm_so_logged_in());
     if (!so)
-        return error(Err::UserNotLoggedIn, "'" + std::string(command) +
-                                                "' needs the HSM SO: log in with 'hsm login'");
+        return error(Err::UserNotLoggedIn,
+                     "'" + std::string(command) + "' needs the HSM SO: log in with 'hsm login'");
     return {};
 }
 

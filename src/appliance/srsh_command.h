@@ -30,7 +30,7 @@ struct Invocation {
 };
 
 class Command {
-public:
+  public:
     virtual ~Command() = default;
     virtual const shell::CommandSpec& spec() const = 0;
     virtual Status run(Invocation& in) = 0;
@@ -38,11 +38,14 @@ public:
 
 // A command whose words and options are fixed at construction.
 class SpecCommand : public Command {
-public:
-    explicit SpecCommand(shell::CommandSpec spec) : m_spec(std::move(spec)) {}
+  public:
+    explicit SpecCommand(shell::CommandSpec spec, std::vector<std::string> examples = {})
+        : m_spec(std::move(spec)) {
+        m_spec.examples = std::move(examples);
+    }
     const shell::CommandSpec& spec() const override { return m_spec; }
 
-private:
+  private:
     shell::CommandSpec m_spec;
 };
 
@@ -51,8 +54,8 @@ using Commands = std::vector<std::unique_ptr<Command>>;
 // A secret option's value, or the answer to LunaSH's prompt (`<prompt>` then `> `), asked a
 // second time with `Please re-enter password to confirm:` when `setting`. ArgumentsBad when the
 // option is absent and nobody can answer (end of input, or --json without a terminal).
-Result<std::string> secret_option(Invocation& in, std::string_view option,
-                                  std::string_view prompt, bool setting);
+Result<std::string> secret_option(Invocation& in, std::string_view option, std::string_view prompt,
+                                  bool setting);
 
 // LunaSH's confirmation (luna-reference §2.1): the warning, then `Type 'proceed' to <action>,
 // or` / `'quit' to quit now.` / `> `. `-force` skips it; any answer but `proceed` cancels

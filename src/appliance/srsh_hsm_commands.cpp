@@ -14,7 +14,7 @@ constexpr size_t kMaxLabel = 32;
 constexpr uint32_t kSoLoginAttempts = 3;  // BEHAVIOUR.md "Roles, credentials, lockout"
 
 class HsmLogin final : public SpecCommand {
-public:
+  public:
     HsmLogin()
         : SpecCommand(
               {"hsm",
@@ -27,8 +27,8 @@ public:
                "-password is not given. Three consecutive wrong HSM SO passwords zeroize the HSM: "
                "every partition and every object on it is destroyed (luna-reference 4.2); a "
                "successful login resets the count.",
-               {{"password", "", ValueKind::Secret, false, "<password>",
-                 "The HSM SO password."}}}) {}
+               {{"password", "", ValueKind::Secret, false, "<password>", "The HSM SO password."}}},
+              {"hsm login", "hsm login -password <password>"}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(hsm::DeviceInfo d, in.state.device().info());
@@ -39,9 +39,9 @@ public:
         if (so)
             return error(Err::UserAlreadyLoggedIn,
                          "the HSM SO is already logged in ('hsm logout' ends the login)");
-        SR_ASSIGN_OR_RETURN(std::string password,
-                            secret_option(in, "password",
-                                          "Please enter the HSM Administrators' password:", false));
+        SR_ASSIGN_OR_RETURN(
+            std::string password,
+            secret_option(in, "password", "Please enter the HSM Administrators' password:", false));
         SR_ASSIGN_OR_RETURN(hsm::SessionId s, in.state.admin_session());
         Status st = in.state.device().login(s, hsm::Role::HsmSo, password);
         if (st.code() == Err::PinIncorrect) {
@@ -66,10 +66,16 @@ public:
 };
 
 class HsmLogout final : public SpecCommand {
-public:
+  public:
     HsmLogout()
-        : SpecCommand({"hsm", "", "logout", "", "Log the HSM SO out",
-                       "Ends this shell's HSM SO login.", {}}) {}
+        : SpecCommand({"hsm",
+                       "",
+                       "logout",
+                       "",
+                       "Log the HSM SO out",
+                       "Ends this shell's HSM SO login.",
+                       {}},
+                      {"hsm logout"}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(bool so, in.state.hsm_so_logged_in());
@@ -80,7 +86,7 @@ public:
 };
 
 class HsmInit final : public SpecCommand {
-public:
+  public:
     HsmInit()
         : SpecCommand(
               {"hsm",
@@ -100,7 +106,9 @@ public:
                  "Hard init: the new HSM SO password, 8 to 255 characters."},
                 {"domain", "", ValueKind::Secret, false, "<domain>",
                  "Hard init: the HSM's cloning domain."},
-                force_option()}}) {}
+                force_option()}},
+              {"hsm init -label myhsm",
+               "hsm init -label myhsm -password <password> -domain <domain> -force"}) {}
 
     Status run(Invocation& in) override {
         const std::string label = *in.args.text("label");
@@ -111,8 +119,9 @@ public:
         if (d.hsm_initialized) {
             SR_TRY(require_hsm_so(in, "hsm init"));
             if (in.args.has("password") || in.args.has("domain"))
-                in.reply.line("Soft init: the HSM SO password and the cloning domain are kept; "
-                              "-password and -domain were not used.");
+                in.reply.line(
+                    "Soft init: the HSM SO password and the cloning domain are kept; "
+                    "-password and -domain were not used.");
         } else {
             SR_ASSIGN_OR_RETURN(
                 params.so_password,
@@ -120,9 +129,9 @@ public:
                               "Please enter a password for the HSM Administrator:", true));
             if (!hsm::check_password_length(params.so_password.size()))
                 return error(Err::PinLenRange, "the HSM SO password must be 8 to 255 characters");
-            SR_ASSIGN_OR_RETURN(params.domain,
-                                secret_option(in, "domain",
-                                              "Please enter the cloning domain for the HSM:", true));
+            SR_ASSIGN_OR_RETURN(
+                params.domain,
+                secret_option(in, "domain", "Please enter the cloning domain for the HSM:", true));
             if (params.domain.empty())
                 return error(Err::ArgumentsBad, "the cloning domain is empty");
         }
@@ -138,14 +147,19 @@ public:
 };
 
 class HsmShow final : public SpecCommand {
-public:
+  public:
     HsmShow()
-        : SpecCommand({"hsm", "", "show", "", "Show the appliance's HSM",
+        : SpecCommand({"hsm",
+                       "",
+                       "show",
+                       "",
+                       "Show the appliance's HSM",
                        "Label, serial number, firmware, model, authentication, whether the HSM "
                        "is initialized, this shell's HSM Admin login status and the attempts "
                        "left before a wrong-password zeroization, and the partitions created on "
                        "the HSM. Needs no login.",
-                       {}}) {}
+                       {}},
+                      {"hsm show"}) {}
 
     Status run(Invocation& in) override {
         hsm::Device& dev = in.state.device();

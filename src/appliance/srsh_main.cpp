@@ -1,9 +1,9 @@
 // srsh: the Strongroom appliance shell (LunaSH's habits), talking to strongroomd on the
 // appliance home's admin socket. Interactive on a terminal; scripted with -f FILE, standard
 // input, or -q COMMAND; --json for scripts that parse results.
-#include <CLI/CLI.hpp>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
 
@@ -46,8 +46,8 @@ int main(int argc, char** argv) {
         const std::string_view a(argv[i]);
         if (a != "-q" && a != "--command") continue;
         own_argc = i;
-        for (int j = i + 1; j < argc; ++j) one_command += (one_command.empty() ? "" : " ") +
-                                                          std::string(argv[j]);
+        for (int j = i + 1; j < argc; ++j)
+            one_command += (one_command.empty() ? "" : " ") + std::string(argv[j]);
         if (one_command.empty()) {
             std::cerr << "srsh: -q needs a command\n";
             return 2;
@@ -62,8 +62,9 @@ int main(int argc, char** argv) {
     bool json = false;
     bool q_documented = false;  // consumed above; declared so that --help lists it
     app.add_option("--home", home, "The appliance home (strongroomd --home)")->required();
-    app.add_option("-f,--file", file, "Run the commands in FILE (answers to prompts on the "
-                                      "lines after the command that asks)");
+    app.add_option("-f,--file", file,
+                   "Run the commands in FILE (answers to prompts on the "
+                   "lines after the command that asks)");
     app.add_flag("-q,--command", q_documented, "Run the rest of the line as one command and exit");
     app.add_flag("-e,--stop-on-error", stop_on_error, "Stop at the first failing command");
     app.add_flag("--json", json, "Print each command's result as one JSON object");

@@ -23,14 +23,19 @@ void show(Reply& r, const NtlsStatus& n) {
 }
 
 class NtlsShow final : public SpecCommand {
-public:
+  public:
     NtlsShow()
-        : SpecCommand({"ntls", "", "show", "", "Show the NTLS service",
+        : SpecCommand({"ntls",
+                       "",
+                       "show",
+                       "",
+                       "Show the NTLS service",
                        "The address strongroomd listens on, the TLS versions it accepts, the "
                        "subject and SHA-256 fingerprint of its server certificate (server.pem "
                        "in the appliance home, which clients add with 'clientconfig addserver') "
                        "and the number of connected clients.",
-                       {}}) {}
+                       {}},
+                      {"ntls show"}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(NtlsStatus n, in.state.appliance().ntls_show());
@@ -40,7 +45,7 @@ public:
 };
 
 class SysconfRegenCert final : public SpecCommand {
-public:
+  public:
     SysconfRegenCert()
         : SpecCommand(
               {"sysconf",
@@ -55,7 +60,9 @@ public:
                "strongroomd restarts. Asks for 'proceed' unless -force is given.",
                {{"hostname", "", ValueKind::List, false, "<names>",
                  "Host names or addresses for the certificate: host1,10.0.0.5."},
-                force_option()}}) {}
+                force_option()}},
+              {"sysconf regencert",
+               "sysconf regencert -hostname hsm1.example.com,10.0.0.5 -force"}) {}
 
     Status run(Invocation& in) override {
         SR_TRY(confirm(in,

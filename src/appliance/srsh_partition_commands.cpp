@@ -14,11 +14,13 @@ using shell::ValueKind;
 constexpr size_t kMaxName = 32;
 
 shell::OptionSpec partition_option(bool required) {
-    return {"partition", "par", ValueKind::Text, required, "<name>",
-            "The partition name ('partition list')."};
+    return {"partition", "par",    ValueKind::Text,
+            required,    "<name>", "The partition name ('partition list')."};
 }
 
-std::string yes_no(bool b) { return b ? "yes" : "no"; }
+std::string yes_no(bool b) {
+    return b ? "yes" : "no";
+}
 
 nlohmann::json to_json(const hsm::PartitionInfo& p) {
     return {{"name", p.name},
@@ -30,7 +32,7 @@ nlohmann::json to_json(const hsm::PartitionInfo& p) {
 }
 
 class PartitionCreate final : public SpecCommand {
-public:
+  public:
     PartitionCreate()
         : SpecCommand(
               {"partition",
@@ -51,7 +53,10 @@ public:
                  "Pre-PPSO only: the partition owner's password, 8 to 255 characters."},
                 {"domain", "", ValueKind::Secret, false, "<domain>",
                  "Pre-PPSO only: the partition's cloning domain."},
-                force_option()}}) {}
+                force_option()}},
+              {"partition create -partition par1",
+               "partition create -partition par5 -password <owner_password> -domain <domain>   "
+               "(pre-PPSO)"}) {}
 
     Status run(Invocation& in) override {
         const std::string name = *in.args.text("partition");
@@ -62,16 +67,16 @@ public:
         hsm::PartitionCreateParams params{name, {}, {}};
         const bool legacy = hsm::generation(d.firmware) == hsm::Generation::PrePpso;
         if (legacy) {
-            SR_ASSIGN_OR_RETURN(params.owner_password,
-                                secret_option(in, "password",
-                                              "Please enter a password for the partition:", true));
+            SR_ASSIGN_OR_RETURN(
+                params.owner_password,
+                secret_option(in, "password", "Please enter a password for the partition:", true));
             if (!hsm::check_password_length(params.owner_password.size()))
                 return error(Err::PinLenRange,
                              "the partition owner's password must be 8 to 255 characters");
             SR_ASSIGN_OR_RETURN(
                 params.domain,
-                secret_option(in, "domain", "Please enter the cloning domain for the partition:",
-                              true));
+                secret_option(in, "domain",
+                              "Please enter the cloning domain for the partition:", true));
             if (params.domain.empty())
                 return error(Err::ArgumentsBad, "the cloning domain is empty");
         } else if (in.args.has("password") || in.args.has("domain")) {
@@ -94,7 +99,7 @@ public:
 };
 
 class PartitionDelete final : public SpecCommand {
-public:
+  public:
     PartitionDelete()
         : SpecCommand({"partition",
                        "par",
@@ -104,7 +109,8 @@ public:
                        "Deletes the named partition and every object in it; clients it was "
                        "assigned to no longer see it. The HSM SO must be logged in. Asks for "
                        "'proceed' unless -force is given.",
-                       {partition_option(true), force_option()}}) {}
+                       {partition_option(true), force_option()}},
+                      {"partition delete -partition par1", "par delete -par par1 -force"}) {}
 
     Status run(Invocation& in) override {
         SR_TRY(require_hsm_so(in, "partition delete"));
@@ -123,18 +129,24 @@ public:
 };
 
 class PartitionList final : public SpecCommand {
-public:
+  public:
     PartitionList()
-        : SpecCommand({"partition", "par", "list", "", "List the HSM's partitions",
+        : SpecCommand({"partition",
+                       "par",
+                       "list",
+                       "",
+                       "List the HSM's partitions",
                        "One line per partition: serial number, name, label (blank while "
                        "uninitialized), whether it is initialized, and its object count. Needs "
                        "no login.",
-                       {}}) {}
+                       {}},
+                      {"partition list"}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(auto parts, in.state.device().partitions());
         const std::string row = "   {:<14} {:<32} {:<32} {:<5} {}";
-        in.reply.line(fmt::format(fmt::runtime(row), "Partition", "Name", "Label", "Init", "Objects"));
+        in.reply.line(
+            fmt::format(fmt::runtime(row), "Partition", "Name", "Label", "Init", "Objects"));
         in.reply.line("   " + std::string(95, '='));
         nlohmann::json list = nlohmann::json::array();
         for (const auto& p : parts) {
@@ -150,14 +162,19 @@ public:
 };
 
 class PartitionShow final : public SpecCommand {
-public:
+  public:
     PartitionShow()
-        : SpecCommand({"partition", "par", "show", "", "Show partitions in detail",
+        : SpecCommand({"partition",
+                       "par",
+                       "show",
+                       "",
+                       "Show partitions in detail",
                        "Name, serial number, label, whether it is initialized, the fingerprint "
                        "of its cloning domain (compares domains without revealing them), whether "
                        "its Partition SO may reset the Crypto Officer, and its object count; "
                        "for the named partition, or for every partition. Needs no login.",
-                       {partition_option(false)}}) {}
+                       {partition_option(false)}},
+                      {"partition show", "partition show -partition par1"}) {}
 
     Status run(Invocation& in) override {
         std::vector<hsm::PartitionInfo> parts;

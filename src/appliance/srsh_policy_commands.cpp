@@ -93,8 +93,7 @@ Result<Changes> requested_changes(const shell::Arguments& args, std::string_view
                                                         "lists them",
                                                         ids[i], show_command));
         if (ec2 != std::errc() || e2 != values[i].data() + values[i].size())
-            return error(Err::ArgumentsBad,
-                         fmt::format("-value: '{}' is not a number", values[i]));
+            return error(Err::ArgumentsBad, fmt::format("-value: '{}' is not a number", values[i]));
         out.emplace_back(id, v);
     }
     return out;
@@ -110,8 +109,8 @@ Result<hsm::PolicyChangePlan> plan(std::span<const hsm::PolicyDef> table, const 
     if (st.code() == Err::ArgumentsBad)
         return error(st.code(), st.message() + "; '" + std::string(show_command) + "' lists them");
     if (st.code() == Err::ConfigFailsDependencies)
-        return error(st.code(),
-                     st.message() + ": a partition is in cloning mode (0=1, 1=0) or key-export "
+        return error(st.code(), st.message() +
+                                    ": a partition is in cloning mode (0=1, 1=0) or key-export "
                                     "mode (0=0, 1=1), never both; switch in one command, e.g. "
                                     "-policy 0,1 -value 0,1");
     return st;
@@ -123,8 +122,8 @@ void report_changes(Invocation& in, std::span<const hsm::PolicyDef> table, const
     for (const auto& [id, v] : p.effective_changes) {
         const hsm::PolicyDef* d = hsm::find_policy(table, id);
         const uint64_t from = current.count(id) ? current.at(id) : 0;
-        in.reply.line(fmt::format("   Policy {} ({}) changed from {} to {}.", id, d->policy_name,
-                                  from, v));
+        in.reply.line(
+            fmt::format("   Policy {} ({}) changed from {} to {}.", id, d->policy_name, from, v));
         changed.push_back({{"id", id}, {"from", from}, {"to", v}});
     }
     if (p.effective_changes.empty())
@@ -150,14 +149,19 @@ shell::OptionSpec value_option() {
 }
 
 class HsmShowPolicies final : public SpecCommand {
-public:
+  public:
     HsmShowPolicies()
-        : SpecCommand({"hsm", "", "showpolicies", "", "Show the HSM's capabilities and policies",
+        : SpecCommand({"hsm",
+                       "",
+                       "showpolicies",
+                       "",
+                       "Show the HSM's capabilities and policies",
                        "Prints the HSM capabilities, then the HSM policies whose capability is "
                        "not zero, as 'ID: Name : value'. -verbose adds whether changing each "
                        "policy is destructive (erases every partition) when enabled or disabled. "
                        "Needs no login.",
-                       {verbose_option()}}) {}
+                       {verbose_option()}},
+                      {"hsm showpolicies", "hsm showpolicies -verbose"}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(hsm::DeviceInfo d, in.state.device().info());
@@ -169,15 +173,20 @@ public:
 };
 
 class HsmChangePolicy final : public SpecCommand {
-public:
+  public:
     HsmChangePolicy()
-        : SpecCommand({"hsm", "", "changepolicy", "changepo", "Change HSM policies",
+        : SpecCommand({"hsm",
+                       "",
+                       "changepolicy",
+                       "changepo",
+                       "Change HSM policies",
                        "Sets one or more HSM policies (comma-separated, one value per id; see "
                        "'hsm showpolicies'). The HSM SO must be logged in. A policy cannot be "
                        "set above its capability. A destructive change (turning on 15, SO can "
                        "reset partition PIN) erases every partition and its objects, so it asks "
                        "for 'proceed' unless -force is given.",
-                       {policy_option(), value_option(), force_option()}}) {}
+                       {policy_option(), value_option(), force_option()}},
+                      {"hsm changepolicy -policy 16 -value 0", "hsm changepo -po 7,16 -v 1,1"}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(Changes changes, requested_changes(in.args, "hsm showpolicies"));
@@ -185,8 +194,8 @@ public:
         SR_ASSIGN_OR_RETURN(hsm::DeviceInfo d, in.state.device().info());
         SR_ASSIGN_OR_RETURN(auto stored, in.state.device().hsm_policies());
         const Values current = to_values(hsm::hsm_policies(), d.firmware, stored);
-        SR_ASSIGN_OR_RETURN(auto p, plan(hsm::hsm_policies(), current, changes, d.firmware,
-                                         "hsm showpolicies"));
+        SR_ASSIGN_OR_RETURN(
+            auto p, plan(hsm::hsm_policies(), current, changes, d.firmware, "hsm showpolicies"));
         if (p.destructive())
             SR_TRY(confirm(in,
                            {"CAUTION: this policy change is destructive.",
@@ -194,8 +203,8 @@ public:
                            "change the policy"));
         hsm::PolicyChangeResult r;
         if (!p.effective_changes.empty()) {
-            SR_ASSIGN_OR_RETURN(r, in.state.device().set_hsm_policies(in.state.app(),
-                                                                      to_policy_values(p)));
+            SR_ASSIGN_OR_RETURN(
+                r, in.state.device().set_hsm_policies(in.state.app(), to_policy_values(p)));
         }
         report_changes(in, hsm::hsm_policies(), current, p, r.destructive);
         if (r.destructive) in.reply.line("   Every partition on the HSM was erased.");
@@ -204,9 +213,12 @@ public:
 };
 
 class PartitionShowPolicies final : public SpecCommand {
-public:
+  public:
     PartitionShowPolicies()
-        : SpecCommand({"partition", "par", "showpolicies", "",
+        : SpecCommand({"partition",
+                       "par",
+                       "showpolicies",
+                       "",
                        "Show a partition's capabilities and policies",
                        "Prints the partition's capabilities, then its policies whose capability "
                        "is not zero, as 'ID: Name : value'. -verbose adds whether changing each "
@@ -214,7 +226,8 @@ public:
                        "enabled or disabled. Needs no login.",
                        {{"partition", "par", ValueKind::Text, true, "<name>",
                          "The partition name ('partition list')."},
-                        verbose_option()}}) {}
+                        verbose_option()}},
+                      {"partition showpolicies -partition par1 -verbose"}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(hsm::PartitionInfo p, partition_named(in, *in.args.text("partition")));
@@ -228,10 +241,14 @@ public:
 };
 
 class PartitionChangePolicy final : public SpecCommand {
-public:
+  public:
     PartitionChangePolicy()
         : SpecCommand(
-              {"partition", "par", "changepolicy", "changepo", "Change a partition's policies",
+              {"partition",
+               "par",
+               "changepolicy",
+               "changepo",
+               "Change a partition's policies",
                "Sets one or more policies of the named partition (-policy 0,4 -value 1,1; see "
                "'partition showpolicies'). Pre-PPSO firmware (5.x, 6.0-6.21): the HSM SO makes "
                "the change and must be logged in ('hsm login'). PPSO and 7.x: the change is the "
@@ -241,10 +258,15 @@ public:
                "never both be 1 (CKR_CONFIG_FAILS_DEPENDENCIES).",
                {{"partition", "par", ValueKind::Text, true, "<name>",
                  "The partition name ('partition list')."},
-                policy_option(), value_option(),
+                policy_option(),
+                value_option(),
                 {"psopin", "ps", ValueKind::Secret, false, "<password>",
                  "PPSO and 7.x: the Partition SO password."},
-                force_option()}}) {}
+                force_option()}},
+              {"partition changepolicy -partition par5 -policy 23 -value 1   (pre-PPSO, HSM SO "
+               "logged in)",
+               "par changepo -par par1 -po 0,1 -v 0,1 -psopin <password>   (7.x: key-export "
+               "mode)"}) {}
 
     Status run(Invocation& in) override {
         SR_ASSIGN_OR_RETURN(Changes changes, requested_changes(in.args, "partition showpolicies"));
@@ -258,8 +280,9 @@ public:
         if (legacy) SR_TRY(require_hsm_so(in, "partition changepolicy"));
         if (!legacy && !p.initialized)
             return error(Err::PartitionNotInitialized,
-                         "partition '" + p.name + "' is not initialized: it has no Partition SO "
-                         "yet ('partition init' from a client sets one)");
+                         "partition '" + p.name +
+                             "' is not initialized: it has no Partition SO "
+                             "yet ('partition init' from a client sets one)");
         SR_ASSIGN_OR_RETURN(auto stored, in.state.device().partition_policies(p.id));
         const Values current = to_values(hsm::partition_policies(), d.firmware, stored);
         SR_ASSIGN_OR_RETURN(auto pl, plan(hsm::partition_policies(), current, changes, d.firmware,
@@ -284,14 +307,14 @@ public:
         return {};
     }
 
-private:
+  private:
     // A session of this shell's app on the partition, logged in as its Partition SO for the
     // one change; closing it ends that login.
     static Result<hsm::PolicyChangeResult> as_partition_so(
         Invocation& in, const hsm::PartitionInfo& p, const std::vector<hsm::PolicyValue>& values) {
-        SR_ASSIGN_OR_RETURN(std::string pin,
-                            secret_option(in, "psopin",
-                                          "Please enter the Partition SO password:", false));
+        SR_ASSIGN_OR_RETURN(
+            std::string pin,
+            secret_option(in, "psopin", "Please enter the Partition SO password:", false));
         hsm::Device& dev = in.state.device();
         SR_ASSIGN_OR_RETURN(hsm::SessionId s, dev.open_session(in.state.app(), p.id, true));
         Status st = dev.login(s, hsm::Role::PartitionSo, pin);

@@ -12,7 +12,7 @@ namespace {
 
 // `exit` / `quit` end the shell; they are commands so that help lists them.
 class ExitCommand final : public Command {
-public:
+  public:
     ExitCommand(std::string word, bool& flag) : m_flag(flag) {
         m_spec.noun = std::move(word);
         m_spec.summary = "Leave srsh (the HSM SO login ends)";
@@ -23,7 +23,7 @@ public:
         return {};
     }
 
-private:
+  private:
     shell::CommandSpec m_spec;
     bool& m_flag;
 };
@@ -59,10 +59,15 @@ std::string result_line(const Status& st) {
 }
 
 Shell::Shell(State& state, Console& console, ShellOptions options)
-    : m_state(state), m_console(console), m_options(options), m_commands(table(m_exit)),
+    : m_state(state),
+      m_console(console),
+      m_options(options),
+      m_commands(table(m_exit)),
       m_grammar(specs_of(m_commands)) {}
 
-std::string Shell::prompt() { return "[" + m_state.prompt_label() + "] srsh:> "; }
+std::string Shell::prompt() {
+    return "[" + m_state.prompt_label() + "] srsh:> ";
+}
 
 Status Shell::execute(std::string_view line) {
     auto parsed = m_grammar.parse(line);
@@ -113,12 +118,18 @@ void Shell::print(std::string_view command, const Reply& reply, const Status& st
 
 void Shell::print_help(const shell::ParsedLine& p) {
     std::string text;
-    if (p.command) text = shell::Grammar::help(*p.command);
-    else if (!p.help_noun.empty()) text = m_grammar.group_help(p.help_noun);
-    else text = m_grammar.index();
+    if (p.command)
+        text = shell::Grammar::help(*p.command);
+    else if (!p.help_noun.empty())
+        text = m_grammar.group_help(p.help_noun);
+    else
+        text = m_grammar.index();
     if (m_options.json) {
-        nlohmann::json j{{"command", "help"}, {"ok", true},         {"code", "0x0"},
-                         {"result", "0 (Success)"}, {"data", {{"text", text}}}};
+        nlohmann::json j{{"command", "help"},
+                         {"ok", true},
+                         {"code", "0x0"},
+                         {"result", "0 (Success)"},
+                         {"data", {{"text", text}}}};
         m_console.write(j.dump() + "\n");
         return;
     }

@@ -20,7 +20,7 @@ struct ShellOptions {
 };
 
 class Shell final {
-public:
+  public:
     Shell(State& state, Console& console, ShellOptions options);
 
     // Runs one line and prints everything it says. Empty and comment lines do nothing.
@@ -33,7 +33,7 @@ public:
     std::string prompt();
     const shell::Grammar& grammar() const { return m_grammar; }
 
-private:
+  private:
     void print(std::string_view command, const Reply& reply, const Status& st, bool parsed);
     void print_help(const shell::ParsedLine& p);
 

@@ -8,7 +8,9 @@ Result<std::unique_ptr<State>> State::open(hsm::Device& device, ApplianceAdmin& 
     return std::unique_ptr<State>(new State(device, appliance, app));
 }
 
-State::~State() { (void)m_device.detach(m_app); }
+State::~State() {
+    (void)m_device.detach(m_app);
+}
 
 Result<hsm::SessionId> State::admin_session() {
     if (m_session) {

@@ -14,7 +14,7 @@
 namespace sr::appliance::srsh {
 
 class State final {
-public:
+  public:
     // Attaches one application to `device`. Both references must outlive the State.
     static Result<std::unique_ptr<State>> open(hsm::Device& device, ApplianceAdmin& appliance);
     ~State();
@@ -33,7 +33,7 @@ public:
     // The HSM label for the prompt; "srsh" until the HSM is initialized or when unreachable.
     std::string prompt_label();
 
-private:
+  private:
     State(hsm::Device& device, ApplianceAdmin& appliance, hsm::AppId app)
         : m_device(device), m_appliance(appliance), m_app(app) {}
 

@@ -307,6 +307,10 @@ std::string Grammar::help(const CommandSpec& c) {
             s += head + "\n        " + o.help + "\n";
         }
     }
+    if (!c.examples.empty()) {
+        s += "\nEXAMPLES\n";
+        for (const std::string& e : c.examples) s += "    " + e + "\n";
+    }
     return s;
 }
 

@@ -53,6 +53,8 @@ struct CommandSpec {
     std::vector<OptionSpec> options;
     // Take any option without checking it (commands that only answer "not available").
     bool any_options = false;
+    // Complete command lines shown under EXAMPLES in `help` (man-page style); may be empty.
+    std::vector<std::string> examples{};
 
     std::string name() const { return verb.empty() ? noun : noun + " " + verb; }
 };

@@ -40,8 +40,9 @@ TEST_F(ClientCommands, ListNumbersClientsInRegistrationOrder) {
     const std::string out = run("client register -c alpha -certfile " + cert.string() +
                                 "\nclient register -c beta -certfile " + cert.string() +
                                 " -ip 10.0.0.2\nclient list\n");
-    EXPECT_TRUE(contains(out, "\nregistered client 1: alpha\nregistered client 2: beta\n\n"
-                              "'client list' successful."))
+    EXPECT_TRUE(contains(out,
+                         "\nregistered client 1: alpha\nregistered client 2: beta\n\n"
+                         "'client list' successful."))
         << out;
 }
 

@@ -28,7 +28,7 @@ std::string slurp(const fs::path& p) {
 }
 
 class SrshE2e : public ApplianceHomeTest {
-protected:
+  protected:
     void TearDown() override {
         if (m_daemon > 0) {
             ::kill(m_daemon, SIGTERM);
@@ -42,10 +42,10 @@ protected:
     void start_daemon() {
         const std::string home = m_home.string();
         const std::string log = (m_root / "strongroomd.log").string();
-        std::vector<char*> argv{const_cast<char*>(SR_STRONGROOMD_BINARY),
-                                const_cast<char*>("--home"), const_cast<char*>(home.c_str()),
-                                const_cast<char*>("--listen"),
-                                const_cast<char*>("127.0.0.1:0"), nullptr};
+        std::vector<char*> argv{
+            const_cast<char*>(SR_STRONGROOMD_BINARY), const_cast<char*>("--home"),
+            const_cast<char*>(home.c_str()),          const_cast<char*>("--listen"),
+            const_cast<char*>("127.0.0.1:0"),         nullptr};
         posix_spawn_file_actions_t fa;
         posix_spawn_file_actions_init(&fa);
         posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -95,7 +95,8 @@ TEST_F(SrshE2e, ScriptDrivesTheDaemonThroughTheAdminSocket) {
     const std::string script = "hsm login -password " + std::string(kSoPassword) +
                                "\n"
                                "partition create -partition p4 -force\n"
-                               "client register -client client1 -certfile " + cert.string() +
+                               "client register -client client1 -certfile " +
+                               cert.string() +
                                " -hostname host1\n"
                                "client assignpartition -client client1 -partition p4\n"
                                "client show -client client1\n"
@@ -104,10 +105,10 @@ TEST_F(SrshE2e, ScriptDrivesTheDaemonThroughTheAdminSocket) {
                                "hsm show\n";
     auto [out, exit] = srsh(script, {"-e"});
     EXPECT_EQ(exit, 0) << out;
-    for (const char* done : {"'hsm login' successful.", "'partition create' successful.",
-                             "'client register' successful.",
-                             "'client assignpartition' successful.", "'ntls show' successful.",
-                             "'hsm show' successful."})
+    for (const char* done :
+         {"'hsm login' successful.", "'partition create' successful.",
+          "'client register' successful.", "'client assignpartition' successful.",
+          "'ntls show' successful.", "'hsm show' successful."})
         EXPECT_TRUE(contains(out, done)) << done << "\n" << out;
     EXPECT_TRUE(contains(out, "   Partitions:     \"p4\"\n")) << out;
     EXPECT_TRUE(contains(out, "   TLS versions:                   TLSv1.3\n")) << out;

@@ -20,7 +20,7 @@ namespace sr::appliance::srsh::testing {
 
 // Clients in a vector, in registration order; fingerprints are made up from the name.
 class InMemoryAppliance final : public ApplianceAdmin {
-public:
+  public:
     Result<ClientRecord> register_client(const std::string& name, const std::string& pem,
                                          const std::string& hostname) override {
         if (find(name)) return error(Err::AlreadyExists, "client '" + name + "' exists");
@@ -42,8 +42,7 @@ public:
     Result<ClientRecord> assign_partition(const std::string& client,
                                           const std::string& partition) override {
         SR_ASSIGN_OR_RETURN(ClientRecord * c, lookup(client));
-        if (std::find(c->partitions.begin(), c->partitions.end(), partition) !=
-            c->partitions.end())
+        if (std::find(c->partitions.begin(), c->partitions.end(), partition) != c->partitions.end())
             return error(Err::AlreadyExists, "already assigned");
         c->partitions.push_back(partition);
         return *c;
@@ -57,14 +56,15 @@ public:
     }
     Result<NtlsStatus> ntls_show() override { return m_ntls; }
     Result<NtlsStatus> regen_cert(const std::vector<std::string>& hostnames) override {
-        m_ntls.server_certificate_subject = "CN=" + (hostnames.empty() ? "strongroom" : hostnames[0]);
+        m_ntls.server_certificate_subject =
+            "CN=" + (hostnames.empty() ? "strongroom" : hostnames[0]);
         m_ntls.server_certificate_fingerprint = "11:22:" + std::to_string(++m_regens);
         return m_ntls;
     }
 
     NtlsStatus m_ntls{"127.0.0.1:1792", "11:22:0", "CN=strongroom", "TLSv1.3", 0};
 
-private:
+  private:
     ClientRecord* find(const std::string& name) {
         for (auto& c : m_clients)
             if (c.name == name) return &c;
@@ -80,7 +80,7 @@ private:
 };
 
 class SrshTest : public ::testing::Test {
-protected:
+  protected:
     static constexpr const char* kSoPassword = "so-password-1";
 
     void SetUp() override {

@@ -1,7 +1,7 @@
 // srsh `hsm ...`: login state, init, show and HSM policies, with golden output where the
 // reference pins the words (luna-reference §2.1, §2.2).
-#include "srsh_fixture.h"
 #include "hsm/version.h"
+#include "srsh_fixture.h"
 
 namespace sr::appliance::srsh::testing {
 namespace {
@@ -25,8 +25,9 @@ TEST_F(HsmCommands, WrongPasswordIsAClearErrorWithAttemptsLeftAndExitStatusOne) 
     make();
     int exit = 0;
     const std::string out = run("hsm login -password wrong-password\n", {}, &exit);
-    EXPECT_TRUE(contains(out, "Error: 'hsm login' failed. incorrect HSM SO password; 2 attempts "
-                              "left before the HSM is zeroized\n"))
+    EXPECT_TRUE(contains(out,
+                         "Error: 'hsm login' failed. incorrect HSM SO password; 2 attempts "
+                         "left before the HSM is zeroized\n"))
         << out;
     EXPECT_TRUE(contains(out, "Command Result : 0xa0 (CKR_PIN_INCORRECT)")) << out;
     EXPECT_EQ(exit, 1);
@@ -34,10 +35,11 @@ TEST_F(HsmCommands, WrongPasswordIsAClearErrorWithAttemptsLeftAndExitStatusOne) 
 
 TEST_F(HsmCommands, ThreeWrongPasswordsZeroizeTheHsmAndSaySo) {
     make({7, 8, 4}, {"par1"});
-    const std::string out = run("hsm login -password wrong-pass-1\nhsm login -password "
-                                "wrong-pass-2\nhsm login -password wrong-pass-3\nhsm show\n"
-                                "hsm init -label again -password new-so-pass -domain d2 -force\n"
-                                "hsm login -password new-so-pass\n");
+    const std::string out =
+        run("hsm login -password wrong-pass-1\nhsm login -password "
+            "wrong-pass-2\nhsm login -password wrong-pass-3\nhsm show\n"
+            "hsm init -label again -password new-so-pass -domain d2 -force\n"
+            "hsm login -password new-so-pass\n");
     EXPECT_TRUE(contains(out, "1 attempt left before the HSM is zeroized")) << out;
     EXPECT_TRUE(contains(out, "the HSM was ZEROIZED")) << out;
     EXPECT_TRUE(contains(out, "   HSM Initialized:                no\n")) << out;
@@ -54,7 +56,9 @@ TEST_F(HsmCommands, ShowReportsLoginStatusAndPartitions) {
     const std::string expected_head =
         "\n   Appliance Details:\n"
         "   ==================\n"
-        "   Software Version:               " + std::string(hsm::version()) + "\n\n"
+        "   Software Version:               " +
+        std::string(hsm::version()) +
+        "\n\n"
         "   HSM Details:\n"
         "   ============\n"
         "   HSM Label:                      myhsm\n"
@@ -85,10 +89,12 @@ TEST_F(HsmCommands, HardInitAsksForPasswordDomainAndProceed) {
     const std::string out = run(
         "hsm init -label newhsm\nnew-so-password\nnew-so-password\nmydomain\nmydomain\nproceed\n"
         "hsm login -password new-so-password\n");
-    EXPECT_TRUE(contains(out, "Please enter a password for the HSM Administrator:\n> \n"
-                              "Please re-enter password to confirm:\n> \n"))
+    EXPECT_TRUE(contains(out,
+                         "Please enter a password for the HSM Administrator:\n> \n"
+                         "Please re-enter password to confirm:\n> \n"))
         << out;
-    EXPECT_TRUE(contains(out, "Type 'proceed' to initialize the HSM, or\n'quit' to quit now.\n> \n"))
+    EXPECT_TRUE(
+        contains(out, "Type 'proceed' to initialize the HSM, or\n'quit' to quit now.\n> \n"))
         << out;
     EXPECT_TRUE(contains(out, "'hsm init' successful.")) << out;
     EXPECT_TRUE(contains(out, "'hsm login' successful.")) << out;

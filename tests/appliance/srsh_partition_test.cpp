@@ -27,8 +27,9 @@ uint64_t policy(hsm::Device& dev, hsm::PartitionId p, uint32_t id) {
 TEST_F(PartitionCommands, CreateAsksForProceedAsLunaShDoes) {
     make();
     const std::string out = run(login() + "partition create -partition par1\nproceed\n");
-    EXPECT_TRUE(contains(out, "\nType 'proceed' to create the partition, or\n'quit' to quit now.\n"
-                              "> \n"))
+    EXPECT_TRUE(contains(out,
+                         "\nType 'proceed' to create the partition, or\n'quit' to quit now.\n"
+                         "> \n"))
         << out;
     EXPECT_TRUE(contains(out, "   Partition Name:                 par1\n")) << out;
     EXPECT_TRUE(contains(out, "   Initialized:                    no\n")) << out;
@@ -43,8 +44,9 @@ TEST_F(PartitionCommands, CreateNeedsTheHsmSo) {
     make();
     int exit = 0;
     const std::string out = run("par create -par par1 -force\n", {}, &exit);
-    EXPECT_TRUE(contains(out, "Error: 'partition create' failed. 'partition create' needs the "
-                              "HSM SO: log in with 'hsm login'"))
+    EXPECT_TRUE(contains(out,
+                         "Error: 'partition create' failed. 'partition create' needs the "
+                         "HSM SO: log in with 'hsm login'"))
         << out;
     EXPECT_EQ(exit, 1);
     EXPECT_FALSE(find(*m_device, "par1"));
@@ -63,8 +65,9 @@ TEST_F(PartitionCommands, PrePpsoCreateSetsOwnerPasswordAndDomain) {
     const std::string out = run(login() +
                                 "partition create -partition legacy\nowner-pass-1\nowner-pass-1\n"
                                 "legacy-domain\nlegacy-domain\nproceed\n");
-    EXPECT_TRUE(contains(out, "Please enter a password for the partition:\n> \n"
-                              "Please re-enter password to confirm:\n> \n"))
+    EXPECT_TRUE(contains(out,
+                         "Please enter a password for the partition:\n> \n"
+                         "Please re-enter password to confirm:\n> \n"))
         << out;
     EXPECT_TRUE(contains(out, "'partition create' successful.")) << out;
     auto p = find(*m_device, "legacy");
@@ -97,8 +100,9 @@ TEST_F(PartitionCommands, ShowOneOrAll) {
     const std::string all = run("partition show\n");
     EXPECT_TRUE(contains(all, "par1") && contains(all, "par2")) << all;
     const std::string missing = run("partition show -partition nope\n");
-    EXPECT_TRUE(contains(missing, "no partition named 'nope' on this HSM; 'partition list' "
-                                  "shows them"))
+    EXPECT_TRUE(contains(missing,
+                         "no partition named 'nope' on this HSM; 'partition list' "
+                         "shows them"))
         << missing;
 }
 
@@ -124,8 +128,9 @@ TEST_F(PartitionCommands, ShowPoliciesPrintsIdNameValue) {
 TEST_F(PartitionCommands, PrePpsoPolicyChangeIsTheHsmSos) {
     hsm::FirmwareVersion legacy{6, 10, 2};
     make(legacy);
-    (void)run(login() + "partition create -partition legacy -password owner-pass-1 -domain d1 "
-                        "-force\n");
+    (void)run(login() +
+              "partition create -partition legacy -password owner-pass-1 -domain d1 "
+              "-force\n");
     auto p = find(*m_device, "legacy");
     ASSERT_TRUE(p);
     const std::string refused =
@@ -151,8 +156,8 @@ TEST_F(PartitionCommands, SevenXPolicyChangeNeedsThePartitionSo) {
     const std::string wrong =
         run("partition changepolicy -partition par1 -policy 23 -value 1 -psopin wrong-pass-1\n");
     EXPECT_TRUE(contains(wrong, "CKR_PIN_INCORRECT")) << wrong;
-    const std::string out = run(
-        "partition changepolicy -partition par1 -policy 23 -value 1\npo-password-1\n");
+    const std::string out =
+        run("partition changepolicy -partition par1 -policy 23 -value 1\npo-password-1\n");
     EXPECT_TRUE(contains(out, "Please enter the Partition SO password:\n> \n")) << out;
     EXPECT_TRUE(contains(out, "'partition changepolicy' successful.")) << out;
     EXPECT_EQ(policy(*m_device, p->id, 23), 1U);
@@ -160,8 +165,9 @@ TEST_F(PartitionCommands, SevenXPolicyChangeNeedsThePartitionSo) {
 
 TEST_F(PartitionCommands, PolicyZeroAndOneTogetherAreRefused) {
     make({6, 10, 2});
-    (void)run(login() + "partition create -partition legacy -password owner-pass-1 -domain d1 "
-                        "-force\n");
+    (void)run(login() +
+              "partition create -partition legacy -password owner-pass-1 -domain d1 "
+              "-force\n");
     const std::string out =
         run(login() + "partition changepolicy -partition legacy -policy 1 -value 1 -force\n");
     EXPECT_TRUE(contains(out, "CKR_CONFIG_FAILS_DEPENDENCIES")) << out;

@@ -45,6 +45,7 @@ TEST_F(SrshShell, HelpListsEveryGroupAndOneCommandInDetail) {
     const std::string one = run("partition create ?\n");
     EXPECT_TRUE(contains(one, "-partition")) << one;
     EXPECT_TRUE(contains(one, "pre-PPSO")) << one;
+    EXPECT_TRUE(contains(one, "\nEXAMPLES\n    partition create -partition par1\n")) << one;
     EXPECT_TRUE(contains(one, "Command Result : 0 (Success)")) << one;
 }
 
