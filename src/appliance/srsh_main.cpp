@@ -20,7 +20,9 @@ using namespace sr::appliance;
 int run_shell(srsh::State& state, std::istream* script, const std::string& one_command,
               srsh::ShellOptions options) {
     if (!one_command.empty()) {
-        auto console = sr::cm::stream_console(std::cin, std::cout);
+        // A password the one command asks for is typed masked when a person is there.
+        auto console = isatty(STDIN_FILENO) != 0 ? sr::cm::terminal_console()
+                                                 : sr::cm::stream_console(std::cin, std::cout);
         srsh::Shell shell(state, *console, options);
         return sr::shell::exit_status(shell.execute(one_command));
     }
