@@ -118,8 +118,11 @@ TEST_F(HsmCommands, SoftInitNeedsTheSoAndErasesPartitions) {
     make({7, 8, 4}, {"par1"});
     const std::string refused = run("hsm init -label other -force\n");
     EXPECT_TRUE(contains(refused, "needs the HSM SO: log in with 'hsm login'")) << refused;
-    const std::string out = run(login() + "hsm init -label other -force\n");
+    const std::string out = run(login() + "hsm init -label other -force\nhsm show\n");
     EXPECT_TRUE(contains(out, "'hsm init' successful.")) << out;
+    EXPECT_TRUE(contains(out, "The HSM SO was logged out: 'hsm login' again.")) << out;
+    EXPECT_TRUE(contains(out, "   HSM Label:                      other\n")) << out;
+    EXPECT_TRUE(contains(out, "   HSM Admin login status:         Not Logged In\n")) << out;
     auto parts = m_device->partitions();
     ASSERT_TRUE(parts.is_ok());
     EXPECT_TRUE(parts->empty());
