@@ -3,11 +3,14 @@
 namespace sr::client {
 
 Result<std::unique_ptr<Client>> Client::open(const std::filesystem::path& home) {
-    std::unique_ptr<Client> c(new Client(home));
+    return open(home, net::connect_remote);
+}
+
+Result<std::unique_ptr<Client>> Client::open(const std::filesystem::path& home,
+                                             RemoteConnector connect) {
+    std::unique_ptr<Client> c(new Client(home, std::move(connect)));
     SR_ASSIGN_OR_RETURN(c->m_devices, open_local_devices(c->m_env, home));
-    SR_ASSIGN_OR_RETURN(auto slots, number_slots(c->m_devices));
-    MutexLock lock(c->m_mu);
-    c->m_slots = std::move(slots);
+    SR_TRY(c->refresh());
     return c;
 }
 
@@ -34,10 +37,20 @@ Result<std::shared_ptr<const Slot>> Client::slot(uint64_t id) const {
 }
 
 Status Client::refresh() {
-    SR_ASSIGN_OR_RETURN(auto slots, number_slots(m_devices));
+    MutexLock refreshing(m_refresh_mu);
+    m_servers = reach_servers(m_env, m_home, m_connect, m_servers);
+    SR_ASSIGN_OR_RETURN(auto slots, number_slots(m_servers, m_devices));
+    std::vector<ServerReport> reports;
+    for (const auto& s : m_servers) reports.push_back({s.address, s.status, s.partitions.size()});
     MutexLock lock(m_mu);
     m_slots = std::move(slots);
+    m_reports = std::move(reports);
     return {};
+}
+
+std::vector<ServerReport> Client::servers() const {
+    MutexLock lock(m_mu);
+    return m_reports;
 }
 
 Result<std::shared_ptr<ClientSession>> Client::open_session(uint64_t slot_id, bool read_write) {

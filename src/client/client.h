@@ -60,10 +60,20 @@ private:
     const bool m_rw;
 };
 
+// What `clientconfig verify` reports of one network server.
+struct ServerReport {
+    std::string address;
+    Status status;  // ok when its partitions are slots
+    size_t partitions = 0;
+};
+
 class Client final {
 public:
-    // Opens the local devices of `home` and numbers their slots.
+    // Opens the local devices of `home`, reaches the network servers of its client.toml
+    // (net::connect_remote) and numbers their slots.
     static Result<std::unique_ptr<Client>> open(const std::filesystem::path& home);
+    static Result<std::unique_ptr<Client>> open(const std::filesystem::path& home,
+                                                RemoteConnector connect);
     ~Client();
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
@@ -74,8 +84,11 @@ public:
     // SlotIdInvalid for an unknown slot number.
     Result<std::shared_ptr<const Slot>> slot(uint64_t id) const SR_EXCLUDES(m_mu);
     // Renumbers the slots from the devices' current partition lists (partitions created or
-    // deleted since). Open sessions keep the slot they were opened on.
-    Status refresh() SR_EXCLUDES(m_mu);
+    // deleted since) and client.toml's servers, asked again (servers added or removed, a server
+    // down or back). Open sessions keep the slot they were opened on.
+    Status refresh() SR_EXCLUDES(m_mu, m_refresh_mu);
+    // The network servers as the last open or refresh found them, in client.toml order.
+    std::vector<ServerReport> servers() const SR_EXCLUDES(m_mu);
 
     Result<std::shared_ptr<ClientSession>> open_session(uint64_t slot, bool read_write)
         SR_EXCLUDES(m_mu);
@@ -91,14 +104,21 @@ public:
     SessionCounts session_counts(uint64_t slot) const SR_EXCLUDES(m_mu);
 
 private:
-    explicit Client(std::filesystem::path home) : m_home(std::move(home)) {}
+    Client(std::filesystem::path home, RemoteConnector connect)
+        : m_home(std::move(home)), m_connect(std::move(connect)) {}
 
     PosixEnv m_env;
     const std::filesystem::path m_home;
+    const RemoteConnector m_connect;
     std::vector<std::shared_ptr<DeviceHandle>> m_devices;  // fixed after open
+
+    // Serializes refreshes, which talk to servers without holding m_mu (taken before m_mu).
+    Mutex m_refresh_mu;
+    std::vector<NetworkServer> m_servers SR_GUARDED_BY(m_refresh_mu);
 
     mutable Mutex m_mu;
     std::vector<std::shared_ptr<const Slot>> m_slots SR_GUARDED_BY(m_mu);
+    std::vector<ServerReport> m_reports SR_GUARDED_BY(m_mu);
     uint64_t m_next_handle SR_GUARDED_BY(m_mu) = 1;
     // Looked up on every session call, by every thread.
     ShardedIndex<std::shared_ptr<ClientSession>> m_sessions;

@@ -133,6 +133,66 @@ class DeleteServer final : public SpecCommand {
     }
 };
 
+// As `vtl verify`: the partitions this client sees on its servers, by slot, then the servers
+// that could not be reached (the command then fails, so scripts notice).
+class Verify final : public SpecCommand {
+  public:
+    Verify()
+        : SpecCommand({"clientconfig", "", "verify", "",
+                       "List the network partitions this client sees",
+                       "Connects to every server of the server list and prints the partitions "
+                       "assigned to this client, with the slot each one has. A server that "
+                       "cannot be reached is named with the reason, and the command fails.",
+                       {}}) {}
+
+    Status run(Invocation& in) override {
+        SR_TRY(renumber(in));
+        nlohmann::json partitions = nlohmann::json::array();
+        std::vector<std::string> rows;
+        for (const auto& slot : in.state.client().slots()) {
+            if (slot->kind != client::SlotKind::NetworkPartition) continue;
+            SR_ASSIGN_OR_RETURN(hsm::PartitionInfo p, slot->dev().partition_info(slot->partition));
+            const std::string label = p.initialized ? p.label : p.name;
+            rows.push_back(fmt::format("{:<4}{:>17}        {}", slot->id, p.serial, label));
+            partitions.push_back({{"slot", slot->id}, {"serial", p.serial}, {"label", label},
+                                  {"server", slot->device->server}});
+        }
+        const auto servers = in.state.client().servers();
+        if (servers.empty()) {
+            in.reply.line(indent("No servers are in the server list."));
+        } else if (rows.empty()) {
+            in.reply.line(indent("No network partitions were found."));
+        } else {
+            in.reply.line(indent("The following network partitions were found:"));
+            in.reply.line();
+            in.reply.line(indent("Slot    Serial #                Label"));
+            in.reply.line(indent("====    ================        ====="));
+            for (const auto& r : rows) in.reply.line(indent(r));
+        }
+        nlohmann::json server_data = nlohmann::json::array();
+        std::vector<std::string> unreachable;
+        for (const auto& s : servers) {
+            nlohmann::json j{{"server", s.address}, {"reachable", s.status.is_ok()},
+                             {"partitions", s.partitions}};
+            if (!s.status) {
+                j["message"] = s.status.message();
+                unreachable.push_back(s.address);
+                if (unreachable.size() == 1) in.reply.line();
+                in.reply.line(indent("Server " + s.address + " is unreachable: " +
+                                     s.status.message()));
+            }
+            server_data.push_back(std::move(j));
+        }
+        in.reply.data() = {{"partitions", std::move(partitions)}, {"servers", std::move(server_data)}};
+        if (unreachable.empty()) return {};
+        std::string names;
+        for (const auto& u : unreachable) names += (names.empty() ? "" : ", ") + u;
+        return error(Err::UnableToConnect, std::to_string(unreachable.size()) + " of " +
+                                               std::to_string(servers.size()) +
+                                               " servers could not be reached: " + names);
+    }
+};
+
 }  // namespace
 
 Commands clientconfig_commands() {
@@ -141,6 +201,7 @@ Commands clientconfig_commands() {
     c.push_back(std::make_unique<AddServer>());
     c.push_back(std::make_unique<ListServers>());
     c.push_back(std::make_unique<DeleteServer>());
+    c.push_back(std::make_unique<Verify>());
     return c;
 }
 

@@ -20,7 +20,6 @@ shell::CommandSpec spec(std::string noun, std::string verb, std::string summary)
 Commands unavailable_commands() {
     const std::string backup = "Backup HSM support (partition archive) comes in a later version";
     const std::string ha = "HA groups come in a later version";
-    const std::string net = "network HSMs (client configuration) come in a later version";
     Commands c;
     for (const char* verb : {"backup", "restore", "list", "contents", "delete"})
         c.push_back(unavailable_command(spec("partition", std::string("archive ") + verb, "Backup HSM archive"),
@@ -28,8 +27,6 @@ Commands unavailable_commands() {
     for (const char* verb : {"creategroup", "addmember", "removemember", "listgroups",
                              "synchronize", "deletegroup", "recover", "halog", "haonly"})
         c.push_back(unavailable_command(spec("hagroup", verb, "HA group"), ha));
-    for (const char* verb : {"verify"})
-        c.push_back(unavailable_command(spec("clientconfig", verb, "Client configuration"), net));
     return c;
 }
 

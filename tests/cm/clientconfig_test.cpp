@@ -1,7 +1,9 @@
 // srcm clientconfig: golden output of createcert / addserver / listservers / deleteserver (as the
-// vendor's vtl words them), their --json forms, and refusals that leave client.toml unchanged.
+// vendor's vtl words them), their --json forms, refusals that leave client.toml unchanged, and
+// verify / slot list against an in-process server (network partitions first).
 #include <fstream>
 
+#include "../client/network_fixture.h"
 #include "client/client_config.h"
 #include "cm_fixture.h"
 #include "crypto/x509.h"
@@ -122,10 +124,11 @@ TEST_F(ClientConfigCmTest, UnreadableConfigIsReportedAndKept) {
 
 TEST_F(ClientConfigCmTest, JsonFormsCarryTheSameFacts) {
     const std::string pem = server_pem_file("a");
+    const std::string down = client::testing::closed_loopback_address();
     ShellOptions options;
     options.json = true;
     const std::string out = run("clientconfig createcert -name web1\n"
-                                "clientconfig addserver -server 10.0.0.7:1792 -certfile " +
+                                "clientconfig addserver -server " + down + " -certfile " +
                                     pem + "\nclientconfig listservers\n",
                                 options);
     std::istringstream lines(out);
@@ -135,12 +138,94 @@ TEST_F(ClientConfigCmTest, JsonFormsCarryTheSameFacts) {
     ASSERT_EQ(replies.size(), 3u) << out;
     EXPECT_EQ(replies[0]["data"]["name"], "web1");
     EXPECT_EQ(replies[0]["data"]["certificate"], (m_home / "cert/client/web1.pem").string());
-    EXPECT_EQ(replies[1]["data"]["server"], "10.0.0.7:1792");
-    EXPECT_EQ(replies[1]["data"]["certfile"], "cert/server/10.0.0.7_1792.pem");
+    EXPECT_EQ(replies[1]["data"]["server"], down);
+    EXPECT_EQ(replies[1]["data"]["certfile"],
+              "cert/server/127.0.0.1_" + down.substr(down.find(':') + 1) + ".pem");
     ASSERT_EQ(replies[2]["data"]["servers"].size(), 1u);
-    EXPECT_EQ(replies[2]["data"]["servers"][0]["server"], "10.0.0.7:1792");
+    EXPECT_EQ(replies[2]["data"]["servers"][0]["server"], down);
     EXPECT_EQ(replies[2]["data"]["servers"][0]["htl_required"], false);
     EXPECT_TRUE(replies[2]["ok"].get<bool>());
+}
+
+class VerifyTest : public ClientConfigCmTest {
+protected:
+    // A local HSM (serial 20, partitions a and b), this client's certificate, and a server that
+    // knows it and assigned it p3, then p1.
+    void SetUp() override {
+        ClientConfigCmTest::SetUp();
+        make(20, {7, 3, 0}, {"a", "b"});
+        ASSERT_TRUE(contains(run("clientconfig createcert -name web1\n"), "No Error"));
+        m_server.start(m_env, m_root, 654321);
+        ASSERT_FALSE(HasFatalFailure());
+        auto config = client::load_client_config(m_env, m_home);
+        ASSERT_TRUE(config.is_ok());
+        auto creds = client::read_client_credentials(m_env, m_home, *config);
+        ASSERT_TRUE(creds.is_ok());
+        m_server.directory.add("web1", creds->cert_pem);
+        m_server.directory.assign("web1", m_server.partitions[2]);
+        m_server.directory.assign("web1", m_server.partitions[0]);
+        const auto pem = m_root / "server.pem";
+        std::ofstream(pem) << m_server.cert_pem;
+        m_server_pem = pem.string();
+    }
+
+    client::testing::NetworkServer m_server;
+    std::string m_server_pem;
+};
+
+TEST_F(VerifyTest, VerifyListsTheAssignedPartitionsWithTheirSlots) {
+    ASSERT_TRUE(contains(run("clientconfig addserver -server " + m_server.address +
+                             " -certfile " + m_server_pem + "\n"),
+                         "No Error"));
+    EXPECT_EQ(run("clientconfig verify\n"),
+              "\n"
+              "        The following network partitions were found:\n"
+              "\n"
+              "        Slot    Serial #                Label\n"
+              "        ====    ================        =====\n"
+              "        0           654321003        p3\n"
+              "        1           654321001        p1\n"
+              "\n"
+              "Command Result : No Error\n"
+              "\n");
+}
+
+TEST_F(VerifyTest, SlotListShowsNetworkPartitionsBeforeLocalOnes) {
+    ASSERT_TRUE(contains(run("clientconfig addserver -server " + m_server.address +
+                             " -certfile " + m_server_pem + "\n"),
+                         "No Error"));
+    const std::string out = run("slot list\n");
+    EXPECT_TRUE(contains(out,
+                         "        Slot Id ->              0\n"
+                         "        Label ->                p3\n"
+                         "        Serial Number ->        654321003\n"
+                         "        Model ->                LunaSA 7.8.4\n"
+                         "        Firmware Version ->     7.8.4\n"))
+        << out;
+    EXPECT_TRUE(contains(out, "        Slot Description ->     Net Token Slot\n")) << out;
+    EXPECT_TRUE(contains(out,
+                         "        Slot Id ->              1\n"
+                         "        Label ->                p1\n"))
+        << out;
+    EXPECT_TRUE(contains(out,
+                         "        Slot Id ->              2\n"
+                         "        Label ->                hsm20\n"))
+        << out;
+}
+
+TEST_F(VerifyTest, VerifyNamesAServerThatIsDownAndFails) {
+    const std::string down = client::testing::closed_loopback_address();
+    ASSERT_TRUE(contains(run("clientconfig addserver -server " + down + " -certfile " +
+                             m_server_pem + "\n" + "clientconfig addserver -server " +
+                             m_server.address + " -certfile " + m_server_pem + "\n"),
+                         "No Error"));
+    int exit = 0;
+    const std::string out = run("clientconfig verify\n", {}, &exit);
+    EXPECT_TRUE(contains(out, "        0           654321003        p3\n")) << out;
+    EXPECT_TRUE(contains(out, "        Server " + down + " is unreachable: ")) << out;
+    EXPECT_TRUE(contains(out, "1 of 2 servers could not be reached: " + down)) << out;
+    EXPECT_TRUE(contains(out, "Command Result : 0x")) << out;
+    EXPECT_NE(exit, 0);
 }
 
 }  // namespace
