@@ -73,7 +73,9 @@ Status DeviceService::batch_call(const Caller& who, const pb::BatchRequest& rq,
     using R = pb::BatchRequest;
     switch (rq.call_case()) {
         case R::kSignInit: {
-            SR_TRY(op_init(who, rq.sign_init(), &hsm::Device::sign_init));
+            SR_TRY(op_init(who, rq.sign_init(),
+                           [&](hsm::SessionId s, const crypto::Mechanism& m,
+                               hsm::ObjectHandle key) { return m_device.sign_init(s, m, key); }));
             reply->mutable_done();
             return {};
         }

@@ -147,9 +147,13 @@ private:
         return serve(c, [&](const Caller& who) { return in_session(who, wire, fn); });
     }
     // C_*Init with a mechanism and a key: encrypt, decrypt, sign, verify, the recover forms.
-    using InitFn = Status (hsm::Device::*)(hsm::SessionId, const crypto::Mechanism&,
-                                           hsm::ObjectHandle);
-    Status op_init(const Caller& who, const pb::OperationInit& rq, InitFn init);
+    template <class Init>
+    Status op_init(const Caller& who, const pb::OperationInit& rq, Init&& init) {
+        return in_session(who, rq.session(), [&](hsm::SessionId s) -> Status {
+            SR_ASSIGN_OR_RETURN(crypto::Mechanism m, from_proto(rq.mechanism()));
+            return init(s, m, rq.key());
+        });
+    }
 
     // The calls the batch stream carries, shared with their unary handlers.
     Status sign_call(const Caller& who, const pb::SessionData& rq, pb::BytesValue* out);
