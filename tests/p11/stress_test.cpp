@@ -701,14 +701,14 @@ void expect_consistent(CK_FUNCTION_LIST_PTR fl, CK_SESSION_HANDLE s,
     EXPECT_GT(objects, 0u);  // the run did keep token objects, so the check checked something
 }
 
-// QUARANTINED (2026-11-29, session note): in about 2 of 7 full `ctest --preset release` runs
-// (never when run alone or under ASan/TSan so far) one public token data object that
-// C_CreateObject reported created is missing from every later search ("thread 0: class search
-// found 10 of its 11 data objects", then the final by-label check finds 0). First seen after this
-// session's lock-free session lookup (ab13e48), capacity check (ddaebf8) and session-op changes
-// (a32ae4b); not bisected. Fix the cause and remove DISABLED_ first thing next session.
-TEST_F(ConcurrentThreads,
-       DISABLED_ManySessionsSignGenerateAndSearchAtOnceAndTheTokenStaysConsistent) {
+// Not run against SoftHSM2 (the suite's p11_blackbox_softhsm2): its file object store (2.6.1,
+// Debian 12) loses token objects under this load. A creation answers CKR_OK, yet later the
+// handle answers CKR_OBJECT_HANDLE_INVALID and no search finds the object ("class search found
+// 10 of its 11 data objects", "0 objects labelled ..."), in 2 of 50 runs on a loaded machine.
+// Strongroom lost none in the same conditions, so the test guards our module only.
+TEST_F(ConcurrentThreads, ManySessionsSignGenerateAndSearchAtOnceAndTheTokenStaysConsistent) {
+    if (testing_softhsm())
+        GTEST_SKIP() << "SoftHSM2's file store loses token objects under concurrent use";
     Shared sh;
     sh.fl = m_fl;
     if (!testing_softhsm()) {  // a second device whose one token the closer thread empties
