@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <fstream>
@@ -81,7 +82,73 @@ class SrshE2e : public ApplianceHomeTest {
         return {slurp(out), WIFEXITED(status) ? WEXITSTATUS(status) : -1};
     }
 
+    // SIGKILL (a crash, and no wait for the graceful shutdown) leaves the port file behind:
+    // removed so start_daemon() waits for the new one.
+    void stop_daemon(int signal = SIGTERM) {
+        ::kill(m_daemon, signal);
+        int status = 0;
+        ::waitpid(m_daemon, &status, 0);
+        m_daemon = 0;
+        fs::remove(port_file_path(m_home));
+    }
+
     pid_t m_daemon = 0;
+};
+
+// srsh reading commands from a pipe, its output read back up to a marker.
+class PipedSrsh final {
+  public:
+    explicit PipedSrsh(const fs::path& home) {
+        int in[2];
+        int out[2];
+        EXPECT_EQ(::pipe2(in, O_CLOEXEC), 0);  // later daemons must not hold our ends
+        EXPECT_EQ(::pipe2(out, O_CLOEXEC), 0);
+        std::string home_text = home.string();
+        std::vector<char*> argv{const_cast<char*>(SR_SRSH_BINARY), const_cast<char*>("--home"),
+                                home_text.data(), nullptr};
+        posix_spawn_file_actions_t fa;
+        posix_spawn_file_actions_init(&fa);
+        posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+        posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+        posix_spawn_file_actions_adddup2(&fa, out[1], 2);
+        posix_spawn_file_actions_addclose(&fa, in[1]);
+        posix_spawn_file_actions_addclose(&fa, out[0]);
+        EXPECT_EQ(posix_spawn(&m_pid, argv[0], &fa, nullptr, argv.data(), environ), 0);
+        posix_spawn_file_actions_destroy(&fa);
+        ::close(in[0]);
+        ::close(out[1]);
+        m_in = in[1];
+        m_out = out[0];
+    }
+    ~PipedSrsh() {
+        if (m_in >= 0) ::close(m_in);
+        ::close(m_out);
+        int status = 0;
+        ::waitpid(m_pid, &status, 0);
+    }
+    void send(const std::string& line) {
+        EXPECT_EQ(::write(m_in, line.data(), line.size()), static_cast<ssize_t>(line.size()));
+    }
+    // Everything printed until `marker` (or the end of output).
+    std::string until(const std::string& marker) {
+        char buf[4096];
+        while (m_text.find(marker) == std::string::npos) {
+            const ssize_t n = ::read(m_out, buf, sizeof buf);
+            if (n <= 0) break;
+            m_text.append(buf, static_cast<size_t>(n));
+        }
+        return m_text;
+    }
+    void close_input() {
+        ::close(m_in);
+        m_in = -1;
+    }
+
+  private:
+    pid_t m_pid = 0;
+    int m_in = -1;
+    int m_out = -1;
+    std::string m_text;
 };
 
 bool contains(const std::string& haystack, const std::string& needle) {
@@ -143,6 +210,28 @@ TEST_F(SrshE2e, RevokeDeleteAndRegenCertReachTheDaemon) {
     EXPECT_TRUE(contains(out, "'sysconf regencert' successful.")) << out;
     EXPECT_TRUE(contains(out, "Error: 'client show' failed.")) << out;
     EXPECT_NE(slurp(server_cert_path(m_home)), before);
+}
+
+TEST_F(SrshE2e, AfterTheDaemonIsKilledAndRestartedTheLoginIsGoneAndANewOneWorks) {
+    start_daemon();
+    PipedSrsh shell(m_home);
+    shell.send("hsm login -password " + std::string(kSoPassword) + "\n");
+    const std::string first = shell.until("'hsm login' successful.");
+    ASSERT_TRUE(contains(first, "'hsm login' successful.")) << first;
+    stop_daemon(SIGKILL);
+    start_daemon();
+    // The first call after a crash may meet the dead connection (CKR_DEVICE_ERROR, "Broken
+    // pipe"); gRPC reconnects for the next one. Hence two shows.
+    shell.send("hsm show\nhsm show\nhsm login -password " + std::string(kSoPassword) +
+               "\nhsm show\n");
+    shell.close_input();
+    const std::string out = shell.until("\x04");  // to the end of output
+    const std::string after = out.substr(first.size());
+    const auto login = after.find("'hsm login' successful.");
+    ASSERT_NE(login, std::string::npos) << out;
+    EXPECT_TRUE(contains(after.substr(0, login), "HSM Admin login status:         Not Logged In"))
+        << out;
+    EXPECT_TRUE(contains(after.substr(login), "HSM Admin login status:         Logged In")) << out;
 }
 
 }  // namespace
