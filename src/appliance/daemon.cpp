@@ -111,6 +111,16 @@ struct Daemon::State {
 
 fs::path tls_config_path(const fs::path& home) { return admin_dir(home) / "openssl-tls.cnf"; }
 
+Status check_appliance_home(Env& env, const fs::path& home) {
+    if (!env.exists(devices_dir(home)) ||
+        (!env.exists(server_cert_path(home)) &&
+         !env.exists(fs::path(server_cert_path(home).string() + ".new"))))
+        return error(Err::NotFound, home.string() +
+                                        " is not an appliance home (make one with strongroom "
+                                        "factory new-appliance)");
+    return {};
+}
+
 Status make_admin_dir(const fs::path& home) {
     const fs::path dir = admin_dir(home);
     std::error_code ec;
@@ -167,8 +177,7 @@ Result<std::unique_ptr<Daemon>> Daemon::start(Env& env, const DaemonOptions& opt
     auto st = std::make_unique<State>();
     st->env = &env;
     st->home = options.home;
-    if (!env.exists(options.home))
-        return error(Err::NotFound, "no appliance home at " + options.home.string());
+    SR_TRY(check_appliance_home(env, options.home));
     SR_ASSIGN_OR_RETURN(st->lock_fd, take_lock(lock_file_path(options.home)));
     std::unique_ptr<Daemon> daemon(new Daemon(std::move(st)));
     State& s = *daemon->m_state;

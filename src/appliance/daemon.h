@@ -42,6 +42,9 @@ private:
 
 // <home>/admin/openssl-tls.cnf: where main writes the TLS policy before starting.
 std::filesystem::path tls_config_path(const std::filesystem::path& home);
+// NotFound unless `home` holds devices/ and server.pem (made by factory new-appliance): nothing
+// is created in a folder that is not an appliance home.
+Status check_appliance_home(Env& env, const std::filesystem::path& home);
 // Creates <home>/admin with mode 0700 (tightening it if it exists).
 Status make_admin_dir(const std::filesystem::path& home);
 

@@ -42,6 +42,11 @@ int main(int argc, char** argv) {
     pthread_sigmask(SIG_BLOCK, &signals, nullptr);
     std::signal(SIGPIPE, SIG_IGN);
 
+    sr::PosixEnv env;
+    if (sr::Status st = sr::appliance::check_appliance_home(env, options.home); !st) {
+        sr::log::error("strongroomd: {}", st.to_string());
+        return 1;
+    }
     // Before anything initializes OpenSSL: the policy is read once, at initialization.
     if (sr::Status st = sr::appliance::make_admin_dir(options.home); !st) {
         sr::log::error("strongroomd: {}", st.to_string());
@@ -53,7 +58,6 @@ int main(int argc, char** argv) {
         return 1;
     }
 
-    sr::PosixEnv env;
     auto daemon = sr::appliance::Daemon::start(env, options);
     if (!daemon) {
         sr::log::error("strongroomd: cannot start: {}", daemon.status().to_string());

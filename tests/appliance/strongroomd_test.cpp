@@ -81,8 +81,9 @@ protected:
         ApplianceHomeTest::TearDown();
     }
 
-    pid_t spawn_daemon(const fs::path& log) {
-        std::vector<std::string> args = {SR_STRONGROOMD_BINARY, "--home", m_home.string(),
+    pid_t spawn_daemon(const fs::path& log) { return spawn_daemon(log, m_home); }
+    pid_t spawn_daemon(const fs::path& log, const fs::path& home) {
+        std::vector<std::string> args = {SR_STRONGROOMD_BINARY, "--home", home.string(),
                                          "--listen", "127.0.0.1:0"};
         std::vector<char*> argv;
         for (auto& a : args) argv.push_back(a.data());
@@ -287,6 +288,18 @@ TEST_F(StrongroomdTest, ASecondDaemonOnTheSameHomeRefusesToStart) {
     std::string reply;
     EXPECT_TRUE(health_check(tls_channel(m_alice), &reply).ok());
     EXPECT_EQ(stop(), 0);
+}
+
+TEST_F(StrongroomdTest, RefusesAFolderThatIsNotAnApplianceHomeAndCreatesNothing) {
+    const fs::path not_home = m_root / "not-a-home";
+    const fs::path log = m_root / "not-a-home.log";
+    pid_t pid = spawn_daemon(log, not_home);
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 1);
+    EXPECT_NE(slurp(log).find("not an appliance home"), std::string::npos) << slurp(log);
+    EXPECT_FALSE(fs::exists(not_home));
 }
 
 }  // namespace
