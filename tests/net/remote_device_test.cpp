@@ -48,13 +48,19 @@ struct TlsIdentity {
     SecretBytes key_pem;
 };
 
-TlsIdentity make_identity(crypto::TlsRole role, const std::string& name) {
+// Servers name 127.0.0.1 in their certificate unless `dns_only` is given.
+TlsIdentity make_identity(crypto::TlsRole role, const std::string& name,
+                          const std::string& dns_only = {}) {
     auto key = crypto::generate_ec_key(crypto::EcCurve::P256);
     EXPECT_TRUE(key.is_ok());
     crypto::TlsCertOptions opts;
     opts.role = role;
     opts.common_name = name;
-    if (role == crypto::TlsRole::Server) opts.ip_addresses = {"127.0.0.1"};
+    if (!dns_only.empty()) {
+        opts.dns_names = {dns_only};
+    } else if (role == crypto::TlsRole::Server) {
+        opts.ip_addresses = {"127.0.0.1"};
+    }
     auto cert = crypto::self_signed_tls_certificate(key->get(), opts,
                                                     std::chrono::system_clock::now());
     EXPECT_TRUE(cert.is_ok()) << cert.status().to_string();
@@ -501,12 +507,17 @@ TEST_F(RemoteDeviceTest, AServerWhoseCertificateIsNotTheTrustedOneIsRefusedAsDev
         << st.message();
 }
 
-// The pinned server.pem is what the client trusts (NTLS); a host name the certificate does not
-// carry (here "localhost" against an IP-only certificate) does not stand in the way.
+// The pinned server.pem is what the client trusts (NTLS); an address the certificate does not
+// name (127.0.0.1 against a certificate naming only appliance.example) does not stand in the way.
 TEST_F(RemoteDeviceTest, TheServerIsTrustedByItsPinnedCertificateUnderAnyAddress) {
-    ServerEndpoint by_name = endpoint(m_client_id);
-    by_name.address = "localhost:" + std::to_string(m_server.port());
-    auto remote = connect_remote(by_name);
+    TlsIdentity named = make_identity(crypto::TlsRole::Server, "appliance", "appliance.example");
+    TestServer other;
+    other.start_tls(*m_device, *m_directory, named, 0);
+    ASSERT_TRUE(other.running());
+    ServerEndpoint ep = endpoint(m_client_id);
+    ep.address = "127.0.0.1:" + std::to_string(other.port());
+    ep.server_cert_pem = named.cert_pem;
+    auto remote = connect_remote(ep);
     SR_ASSERT_OK(remote);
     auto info = (*remote)->info();
     SR_ASSERT_OK(info);
