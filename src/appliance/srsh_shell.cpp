@@ -136,10 +136,12 @@ void Shell::print_help(const shell::ParsedLine& p) {
     m_console.write("\n" + text + "\n" + result_line(Status()) + "\n\n");
 }
 
-int Shell::run(bool interactive) {
+// The prompt is the console's business: a terminal shows it, an echoing stream console (the
+// demo's transcript) prints it with the line, a silent one not at all.
+int Shell::run([[maybe_unused]] bool interactive) {
     Status last_failure;
     while (!m_exit) {
-        auto line = m_console.read_command(interactive ? prompt() : std::string());
+        auto line = m_console.read_command(prompt());
         if (!line) break;
         Status st = execute(*line);
         if (st.is_ok()) continue;

@@ -10,10 +10,13 @@
 #include <ostream>
 #include <sstream>
 
+#include "appliance/appliance_home.h"
 #include "client/clone.h"
 #include "client/fill.h"
 #include "cm/shell.h"
 #include "hsm/factory.h"
+#include "tools/demo_daemons.h"
+#include "tools/demo_network.h"
 
 namespace sr::tools {
 namespace {
@@ -32,9 +35,15 @@ struct Route {
     std::string source_partition;
     hsm::Generation source_generation = hsm::Generation::Ppso;
     uint64_t target_serial = 0;
+    std::string target_name;        // "new PCIe HSM 7.8.4"
     std::string target_partition;   // created uninitialized, as the guide's preconditions say
     std::string target_label;
+    std::string chapter;            // "chapter 5"
 };
+
+constexpr uint64_t kLegacyNetworkSerial = 450001;
+constexpr uint64_t kNewNetworkSerial = 550001;
+constexpr const char* kClientName = "demo-client";
 
 Result<fs::path> make_folder(const DemoOptions& o) {
     if (o.keep) {
@@ -193,6 +202,80 @@ Status prove(const fs::path& home, uint64_t source_slot, uint64_t target_slot, D
     return {};
 }
 
+DemoAppliance legacy_appliance(const fs::path& folder) {
+    DemoAppliance a;
+    a.home = folder / "legacy-appliance";
+    a.serial = kLegacyNetworkSerial;
+    a.firmware = "6.22.0";
+    a.hsm_label = "legacy-net";
+    a.so_password = kSoPassword;
+    a.partition = "web";
+    a.domain = kDomain;
+    a.po_password = kPoPassword;
+    a.co_password = kCoPassword;
+    return a;
+}
+
+DemoAppliance new_appliance(const fs::path& folder) {
+    DemoAppliance a;
+    a.home = folder / "new-appliance";
+    a.serial = kNewNetworkSerial;
+    a.firmware = "7.8.4";
+    a.hsm_label = "new-net";
+    a.so_password = kSoPassword;
+    return a;
+}
+
+// The administrators' part on each appliance (LunaSH habits, luna-reference §10): log in,
+// create the new partition, register this client's certificate and assign the partition.
+std::string appliance_script(const fs::path& client_cert, const std::string& partition,
+                             bool create) {
+    std::string s = fmt::format("hsm login -password {}\n", kSoPassword);
+    if (create) s += fmt::format("partition create -partition {} -force\n", partition);
+    s += fmt::format("client register -client {} -certfile {} -hostname localhost\n",
+                     kClientName, client_cert.string());
+    s += fmt::format("client assignpartition -client {} -partition {}\n", kClientName,
+                     partition);
+    return s;
+}
+
+// Both appliances served by strongroomd on loopback, this client registered on each with its
+// partition assigned, and both servers added to the client's config (the legacy one first, so
+// its partition is slot 0 as in the guide's chapter 2).
+Status connect_appliances(Daemons& daemons, const fs::path& folder, const DemoOptions& o,
+                          std::ostream& out) {
+    const fs::path home = folder / "home";
+    const DemoAppliance legacy = legacy_appliance(folder);
+    const DemoAppliance fresh = new_appliance(folder);
+    SR_ASSIGN_OR_RETURN(std::string legacy_address,
+                        daemons.start(legacy.home, folder / "legacy-appliance.log"));
+    SR_ASSIGN_OR_RETURN(std::string new_address,
+                        daemons.start(fresh.home, folder / "new-appliance.log"));
+    out << fmt::format("  strongroomd serves the legacy appliance on {} and the new one on {} "
+                       "(TLS 1.3, client certificates required)\n",
+                       legacy_address, new_address);
+    SR_ASSIGN_OR_RETURN(std::string cert,
+                        run_srcm(home, fmt::format("clientconfig createcert -name {}\n",
+                                                   kClientName)));
+    const fs::path client_cert = home / "cert" / "client" / (std::string(kClientName) + ".pem");
+    SR_ASSIGN_OR_RETURN(std::string a1,
+                        run_srsh(legacy.home, appliance_script(client_cert, "web", false)));
+    SR_ASSIGN_OR_RETURN(std::string a2,
+                        run_srsh(fresh.home, appliance_script(client_cert, "web7", true)));
+    SR_ASSIGN_OR_RETURN(
+        std::string added,
+        run_srcm(home, fmt::format("clientconfig addserver -server {} -certfile {}\n"
+                                   "clientconfig addserver -server {} -certfile {}\n"
+                                   "clientconfig verify\n",
+                                   legacy_address,
+                                   appliance::server_cert_path(legacy.home).string(),
+                                   new_address, appliance::server_cert_path(fresh.home).string())));
+    out << "  this client's certificate is registered on both appliances with srsh, and both "
+           "servers are in its config (clientconfig addserver)\n";
+    if (o.transcript) out << cert << a1 << a2 << added;
+    return {};
+}
+
 std::vector<Route> routes() {
     Route pcie;
     pcie.source_name = "legacy PCIe HSM, firmware 6.22.0 (PPSO)";
@@ -200,6 +283,8 @@ std::vector<Route> routes() {
     pcie.source_partition = "payments";
     pcie.source_generation = hsm::Generation::Ppso;
     pcie.target_serial = 350001;
+    pcie.target_name = "new PCIe HSM 7.8.4";
+    pcie.chapter = "chapter 5";
     pcie.target_partition = "payments7";
     pcie.target_label = "payments7";
     Route usb;
@@ -208,9 +293,21 @@ std::vector<Route> routes() {
     usb.source_partition = "signing";
     usb.source_generation = hsm::Generation::PrePpso;
     usb.target_serial = 350001;
+    usb.target_name = "new PCIe HSM 7.8.4";
+    usb.chapter = "chapter 5";
     usb.target_partition = "signing7";
     usb.target_label = "signing7";
-    return {pcie, usb};
+    Route net;
+    net.source_name = "legacy Network HSM appliance, firmware 6.22.0 (PPSO)";
+    net.source_serial = kLegacyNetworkSerial;
+    net.source_partition = "web";
+    net.source_generation = hsm::Generation::Ppso;
+    net.target_serial = kNewNetworkSerial;
+    net.target_name = "new Network HSM appliance 7.8.4";
+    net.chapter = "chapter 2";
+    net.target_partition = "web7";
+    net.target_label = "web7";
+    return {pcie, usb, net};
 }
 
 Status migrate(const fs::path& home, const Route& r, const DemoOptions& o, std::ostream& out,
@@ -222,9 +319,10 @@ Status migrate(const fs::path& home, const Route& r, const DemoOptions& o, std::
         SR_ASSIGN_OR_RETURN(m.source_slot, slot_of(*c, r.source_serial, r.source_partition));
         SR_ASSIGN_OR_RETURN(m.target_slot, slot_of(*c, r.target_serial, r.target_partition));
     }
-    out << fmt::format("Migrating the {} (slot {}) to the new PCIe HSM 7.8.4 (slot {}), "
-                       "as the guide's chapter 5 types it into srcm ...\n",
-                       r.source_name, m.source_slot, m.target_slot);
+    m.target = r.target_name;
+    out << fmt::format("Migrating the {} (slot {}) to the {} (slot {}), as the guide's {} "
+                       "types it into srcm ...\n",
+                       r.source_name, m.source_slot, r.target_name, m.target_slot, r.chapter);
     const auto start = std::chrono::steady_clock::now();
     SR_ASSIGN_OR_RETURN(std::string transcript,
                         run_srcm(home, guide_script(r, m.source_slot, m.target_slot)));
@@ -238,9 +336,9 @@ Status migrate(const fs::path& home, const Route& r, const DemoOptions& o, std::
 void summarise(const DemoReport& r, const DemoOptions& o, std::ostream& out) {
     out << "\nSummary\n";
     for (const DemoMigration& m : r.migrations) {
-        out << fmt::format("  {} -> new PCIe HSM 7.8.4: {} of {} objects arrived, {} proved "
+        out << fmt::format("  {} -> {}: {} of {} objects arrived, {} proved "
                            "equal by fingerprint ({:.2f} s in srcm)\n",
-                           m.source, m.target_objects, m.source_objects, m.fingerprints_matched,
+                           m.source, m.target, m.target_objects, m.source_objects, m.fingerprints_matched,
                            m.seconds);
         for (const std::string& x : m.mismatches) out << "    NOT PROVED: " << x << "\n";
     }
@@ -251,7 +349,10 @@ void summarise(const DemoReport& r, const DemoOptions& o, std::ostream& out) {
                    : "  Result: FAILED — some objects did not migrate (listed above).\n");
     if (o.keep)
         out << "  The HSMs are kept in " << r.folder.string()
-            << ": STRONGROOM_HOME=" << (r.folder / "home").string() << " srcm\n";
+            << ": STRONGROOM_HOME=" << (r.folder / "home").string()
+            << " srcm (the appliances' slots appear once strongroomd serves them again on the "
+               "ports in the client's client.toml: strongroomd --home "
+            << (r.folder / "legacy-appliance").string() << " --listen 127.0.0.1:<port>)\n";
 }
 
 }  // namespace
@@ -274,18 +375,28 @@ Result<DemoReport> run_demo(const DemoOptions& options, std::ostream& out) {
         PosixEnv env;
         const std::vector<Route> rs = routes();
         out << "Making the hardware: a legacy PCIe HSM (6.22.0, PPSO), a legacy USB HSM (5.4.7, "
-               "pre-PPSO) and a new PCIe HSM (7.8.4), one factory, one cloning domain ...\n";
+               "pre-PPSO) and a new PCIe HSM (7.8.4) in this client host, one factory, one "
+               "cloning domain ...\n";
         SR_TRY(make_hardware(env, home, rs));
-        SR_ASSIGN_OR_RETURN(auto c, client::Client::open(home));
+        out << "Making two network HSM appliances beside this client host: a legacy one "
+               "(6.22.0, PPSO) and a new one (7.8.4), same factory ...\n";
+        SR_TRY(make_demo_appliance(env, legacy_appliance(folder)));
+        SR_TRY(make_demo_appliance(env, new_appliance(folder)));
         for (const Route& r : rs) {
+            // Legacy partitions are filled in place: local ones from the client host, the
+            // appliance's from its own home before its daemon serves it.
+            const bool network = r.source_serial == kLegacyNetworkSerial;
+            const fs::path where = network ? legacy_appliance(folder).home : home;
+            SR_ASSIGN_OR_RETURN(auto c, client::Client::open(where));
             SR_ASSIGN_OR_RETURN(uint64_t slot, slot_of(*c, r.source_serial, r.source_partition));
             SR_ASSIGN_OR_RETURN(uint64_t objects,
                                 fill(*c, slot, options.keys_per_partition, r.source_partition));
-            out << fmt::format("  {} partition '{}' (slot {}): {} keys, {} objects\n",
-                               r.source_name, r.source_partition, slot,
-                               options.keys_per_partition, objects);
+            out << fmt::format("  {} partition '{}': {} keys, {} objects\n", r.source_name,
+                               r.source_partition, options.keys_per_partition, objects);
         }
-        c.reset();
+        SR_ASSIGN_OR_RETURN(fs::path strongroomd, find_strongroomd(options.strongroomd));
+        Daemons daemons(strongroomd);
+        SR_TRY(connect_appliances(daemons, folder, options, out));
         for (const Route& r : rs) SR_TRY(migrate(home, r, options, out, report));
         return {};
     };
