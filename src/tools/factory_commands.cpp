@@ -5,6 +5,7 @@
 #include "appliance/appliance_factory.h"
 #include "appliance/appliance_home.h"
 #include "appliance/server_identity.h"
+#include "client/client.h"
 #include "client/slot_table.h"
 #include "common/env.h"
 #include "hsm/device_folder.h"
@@ -19,14 +20,15 @@ namespace fs = std::filesystem;
 
 // Slot numbers as a client of this home sees them (the client core numbers them, so the factory
 // and libstrongroom.so always agree). Network partitions from client.toml would come first.
-std::map<std::pair<uint64_t, hsm::PartitionId>, uint64_t> local_slots(Env& env,
-                                                                      const fs::path& home) {
+// The slot each local partition has on this client host — after the network partitions of the
+// servers in its client.toml that answer, as srcm and the module number them.
+std::map<std::pair<uint64_t, hsm::PartitionId>, uint64_t> local_slots(const fs::path& home) {
     std::map<std::pair<uint64_t, hsm::PartitionId>, uint64_t> slots;
-    auto devices = client::open_local_devices(env, home);
-    if (!devices) return slots;
-    auto numbered = client::number_slots(*devices);
-    if (!numbered) return slots;
-    for (const auto& slot : *numbered) slots[{slot->device->info.serial, slot->partition}] = slot->id;
+    auto c = client::Client::open(home);
+    if (!c) return slots;
+    for (const auto& slot : (*c)->slots())
+        if (slot->kind != client::SlotKind::NetworkPartition)
+            slots[{slot->device->info.serial, slot->partition}] = slot->id;
     return slots;
 }
 
@@ -72,7 +74,7 @@ public:
         PosixEnv env;
         auto report = hsm::make_device(env, m_spec);
         if (!report) return fail(err, report.status().message());
-        print(out, env, *report);
+        print(out, *report);
         return 0;
     }
 
@@ -82,7 +84,7 @@ private:
         return 1;
     }
 
-    void print(std::ostream& out, Env& env, const hsm::NewDeviceReport& r) const {
+    void print(std::ostream& out, const hsm::NewDeviceReport& r) const {
         out << "Made " << m_form_factor << " device " << r.serial << " ("
             << hsm::default_model(m_spec.form_factor, m_spec.firmware) << ", firmware "
             << m_spec.firmware.to_string() << ", " << m_auth << " authentication)\n";
@@ -93,7 +95,7 @@ private:
             << (r.root_created ? " (new manufacturer root)" : "") << "\n";
         if (r.hsm_initialized) out << "  HSM label:     " << m_spec.hsm_label << "\n";
         if (r.partitions.empty()) return;
-        auto slots = local_slots(env, m_spec.home);
+        auto slots = local_slots(m_spec.home);
         for (const auto& p : r.partitions) {
             out << "  Partition " << p.name << ": serial " << p.serial;
             auto slot = slots.find({r.serial, p.id});
