@@ -281,14 +281,32 @@ Result<std::vector<ObjectHandle>> LocalDevice::store_new_objects(const ObjectCon
             !st_)
             return st_;
     }
-    MutexLock lock(rt.mu);
-    for (size_t i = 0; i < batch.size(); ++i) {
-        const bool token = batch[i].flag(attr::kToken, false);
-        if (!token) handles[i] = m_next_session_object.fetch_add(1);
-        auto obj = std::make_shared<const LoadedObject>(
-            handles[i], std::move(batch[i]), token, token ? 0 : ctx.session->app(),
-            token ? 0 : ctx.session->id());
-        (token ? rt.token_cache : rt.session_objects).emplace(handles[i], std::move(obj));
+    bool session_objects = false;
+    {
+        MutexLock lock(rt.mu);
+        for (size_t i = 0; i < batch.size(); ++i) {
+            const bool token = batch[i].flag(attr::kToken, false);
+            session_objects = session_objects || !token;
+            if (!token) handles[i] = m_next_session_object.fetch_add(1);
+            auto obj = std::make_shared<const LoadedObject>(
+                handles[i], std::move(batch[i]), token, token ? 0 : ctx.session->app(),
+                token ? 0 : ctx.session->id());
+            (token ? rt.token_cache : rt.session_objects).emplace(handles[i], std::move(obj));
+        }
+    }
+    // A session object must not outlive its session: close_session marks the session closed,
+    // then drops its objects. Checked after inserting (never nesting the two locks), so either
+    // that drop saw these objects or this check sees the mark and drops them itself.
+    if (session_objects) {
+        bool closed = false;
+        {
+            MutexLock slock(ctx.session->mu);
+            closed = ctx.session->closed;
+        }
+        if (closed) {
+            drop_session_objects(rt, ctx.session->id(), std::nullopt);
+            return error(Err::SessionHandleInvalid, "the session was closed");
+        }
     }
     return handles;
 }
