@@ -11,11 +11,11 @@
 #include <sstream>
 
 #include "appliance/appliance_home.h"
+#include "appliance/daemon_process.h"
 #include "client/clone.h"
 #include "client/fill.h"
 #include "cm/shell.h"
 #include "hsm/factory.h"
-#include "tools/demo_daemons.h"
 #include "tools/demo_network.h"
 
 namespace sr::tools {
@@ -242,7 +242,7 @@ std::string appliance_script(const fs::path& client_cert, const std::string& par
 // Both appliances served by strongroomd on loopback, this client registered on each with its
 // partition assigned, and both servers added to the client's config (the legacy one first, so
 // its partition is slot 0 as in the guide's chapter 2).
-Status connect_appliances(Daemons& daemons, const fs::path& folder, const DemoOptions& o,
+Status connect_appliances(appliance::Daemons& daemons, const fs::path& folder, const DemoOptions& o,
                           std::ostream& out) {
     const fs::path home = folder / "home";
     const DemoAppliance legacy = legacy_appliance(folder);
@@ -394,8 +394,8 @@ Result<DemoReport> run_demo(const DemoOptions& options, std::ostream& out) {
             out << fmt::format("  {} partition '{}': {} keys, {} objects\n", r.source_name,
                                r.source_partition, options.keys_per_partition, objects);
         }
-        SR_ASSIGN_OR_RETURN(fs::path strongroomd, find_strongroomd(options.strongroomd));
-        Daemons daemons(strongroomd);
+        SR_ASSIGN_OR_RETURN(fs::path strongroomd, appliance::find_strongroomd(options.strongroomd));
+        appliance::Daemons daemons(strongroomd);
         SR_TRY(connect_appliances(daemons, folder, options, out));
         for (const Route& r : rs) SR_TRY(migrate(home, r, options, out, report));
         return {};

@@ -7,6 +7,8 @@
 // labels and passwords filled in). Afterwards every object's in-device fingerprint matches.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "appliance/appliance_factory.h"
 #include "client/client.h"
 #include "client/clone.h"

@@ -1,28 +1,25 @@
 // End-to-end plumbing for the network chapters: appliances in their own homes, real strongroomd
 // processes on 127.0.0.1 with ephemeral ports, and the real shells (srsh on an appliance's admin
 // socket, srcm on a client home) run on scripts. Each test owns one temporary root named with
-// its pid and test name; every daemon it started is stopped (SIGTERM, then waited) at teardown.
+// its pid; every daemon it started is stopped (SIGTERM, then waited) at teardown.
 #pragma once
 
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <map>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "appliance/appliance_home.h"
+#include "appliance/daemon_process.h"
 
 extern char** environ;
 
@@ -71,40 +68,16 @@ protected:
     }
 
     void TearDown() override {
-        for (auto& [home, pid] : m_daemons) stop(pid);
-        m_daemons.clear();
+        m_daemons.stop_all();
         fs::remove_all(m_root);
     }
 
-    // Starts strongroomd on `home` at 127.0.0.1:0 and returns "127.0.0.1:<port>" once the port
-    // file appears (bounded wait; the daemon's log is in the failure message).
+    // Starts strongroomd on `home` at 127.0.0.1:0 and returns "127.0.0.1:<port>" once it
+    // serves; empty (with the failure recorded) when it does not.
     std::string start_daemon(const fs::path& home) {
-        const fs::path log = m_root / (home.filename().string() + ".log");
-        std::vector<std::string> words{SR_STRONGROOMD_BINARY, "--home", home.string(), "--listen",
-                                       "127.0.0.1:0"};
-        std::vector<char*> argv;
-        for (auto& w : words) argv.push_back(w.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                         0600);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        pid_t pid = 0;
-        const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&fa);
-        EXPECT_EQ(rc, 0);
-        if (rc != 0) return {};
-        m_daemons[home] = pid;
-        const fs::path port = appliance::port_file_path(home);
-        for (int i = 0; i < 600 && !fs::exists(port); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        EXPECT_TRUE(fs::exists(port)) << slurp(log);
-        if (!fs::exists(port)) return {};
-        std::string number = slurp(port);
-        while (!number.empty() && (number.back() == '\n' || number.back() == ' '))
-            number.pop_back();
-        return "127.0.0.1:" + number;
+        auto address = m_daemons.start(home, m_root / (home.filename().string() + ".log"));
+        EXPECT_TRUE(address.is_ok()) << address.status().to_string();
+        return address.is_ok() ? *address : std::string();
     }
 
     // `srsh --home <appliance> -e -f <script>`.
@@ -116,15 +89,9 @@ protected:
         return shell(SR_SRCM_BINARY, m_client_home, script, "srcm");
     }
 
-    static void stop(pid_t pid) {
-        ::kill(pid, SIGTERM);
-        int status = 0;
-        ::waitpid(pid, &status, 0);
-    }
-
     fs::path m_root;
     fs::path m_client_home;
-    std::map<fs::path, pid_t> m_daemons;
+    appliance::Daemons m_daemons{SR_STRONGROOMD_BINARY};
 
 private:
     std::pair<std::string, int> shell(const char* binary, const fs::path& home,

@@ -1,4 +1,4 @@
-#include "tools/demo_daemons.h"
+#include "appliance/daemon_process.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -16,7 +16,7 @@
 
 extern char** environ;
 
-namespace sr::tools {
+namespace sr::appliance {
 
 namespace fs = std::filesystem;
 
@@ -51,12 +51,13 @@ Result<fs::path> find_strongroomd(const fs::path& explicit_path) {
                                     "strongroomd, or pass --strongroomd PATH)");
 }
 
-Daemons::~Daemons() {
+void Daemons::stop_all() {
     for (pid_t pid : m_pids) ::kill(pid, SIGTERM);
     for (pid_t pid : m_pids) {
         int status = 0;
         ::waitpid(pid, &status, 0);
     }
+    m_pids.clear();
 }
 
 Result<std::string> Daemons::start(const fs::path& home, const fs::path& log) {
@@ -76,7 +77,7 @@ Result<std::string> Daemons::start(const fs::path& home, const fs::path& log) {
         return error(Err::DeviceError, "cannot start " + m_binary.string() + ": " +
                                            std::string(std::strerror(rc)));
     m_pids.push_back(pid);
-    const fs::path port_file = appliance::port_file_path(home);
+    const fs::path port_file = port_file_path(home);
     using Clock = std::chrono::steady_clock;
     const auto deadline = Clock::now() + std::chrono::seconds(30);
     while (Clock::now() < deadline) {
@@ -96,4 +97,4 @@ Result<std::string> Daemons::start(const fs::path& home, const fs::path& log) {
                      tail_of(log));
 }
 
-}  // namespace sr::tools
+}  // namespace sr::appliance
