@@ -242,8 +242,8 @@ std::string appliance_script(const fs::path& client_cert, const std::string& par
 // Both appliances served by strongroomd on loopback, this client registered on each with its
 // partition assigned, and both servers added to the client's config (the legacy one first, so
 // its partition is slot 0 as in the guide's chapter 2).
-Status connect_appliances(appliance::Daemons& daemons, const fs::path& folder, const DemoOptions& o,
-                          std::ostream& out) {
+Status connect_appliances(appliance::Daemons& daemons, const fs::path& folder,
+                          const DemoOptions& o, std::ostream& out) {
     const fs::path home = folder / "home";
     const DemoAppliance legacy = legacy_appliance(folder);
     const DemoAppliance fresh = new_appliance(folder);
@@ -336,10 +336,10 @@ Status migrate(const fs::path& home, const Route& r, const DemoOptions& o, std::
 void summarise(const DemoReport& r, const DemoOptions& o, std::ostream& out) {
     out << "\nSummary\n";
     for (const DemoMigration& m : r.migrations) {
-        out << fmt::format("  {} -> {}: {} of {} objects arrived, {} proved "
-                           "equal by fingerprint ({:.2f} s in srcm)\n",
-                           m.source, m.target, m.target_objects, m.source_objects, m.fingerprints_matched,
-                           m.seconds);
+        out << fmt::format("  {} -> {}: {} of {} objects arrived, {} proved equal by "
+                           "fingerprint ({:.2f} s in srcm)\n",
+                           m.source, m.target, m.target_objects, m.source_objects,
+                           m.fingerprints_matched, m.seconds);
         for (const std::string& x : m.mismatches) out << "    NOT PROVED: " << x << "\n";
     }
     out << "  Fingerprints are computed inside each HSM (SHA-256 of the lasting attributes, "

@@ -1,8 +1,9 @@
 // End to end: the guide's "Cloning" procedures of chapter 2 (Network 5.x/6.x -> Network 7.x),
 // chapter 3 (USB 5.x/6.x -> Network 7.x) and chapter 4 (PCIe 5.x/6.x -> Network 7.x), with the
-// new HSM — and in chapter 2 the old one too — a real strongroomd on 127.0.0.1 with an ephemeral
-// port. The appliance administrator's part is srsh on the admin socket (partition create, client
-// register, client assignpartition, as in luna-reference §10); the client's part is srcm
+// new HSM — and in chapter 2 the old one too — a real strongroomd on 127.0.0.1 with an
+// ephemeral port. The appliance administrator's part is srsh on the admin socket (partition
+// create, client register, client assignpartition, as in luna-reference §10); the client's part
+// is srcm
 // (clientconfig createcert / addserver, then the guide's commands copied as written, only slots,
 // labels and passwords filled in). Afterwards every object's in-device fingerprint matches.
 #include <gtest/gtest.h>
