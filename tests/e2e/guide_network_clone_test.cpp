@@ -3,9 +3,8 @@
 // new HSM — and in chapter 2 the old one too — a real strongroomd on 127.0.0.1 with an
 // ephemeral port. The appliance administrator's part is srsh on the admin socket (partition
 // create, client register, client assignpartition, as in luna-reference §10); the client's part
-// is srcm
-// (clientconfig createcert / addserver, then the guide's commands copied as written, only slots,
-// labels and passwords filled in). Afterwards every object's in-device fingerprint matches.
+// is srcm (clientconfig createcert / addserver, then the guide's commands copied as written, only
+// slots, labels and passwords filled in). Afterwards every object's in-device fingerprint matches.
 #include <gtest/gtest.h>
 
 #include <map>
