@@ -14,6 +14,7 @@
 #include "client/clone.h"
 #include "client/fill.h"
 #include "hsm/factory.h"
+#include "proof.h"
 #include "network_fixture.h"
 
 namespace sr::e2e {
@@ -173,25 +174,6 @@ protected:
         return s;
     }
 
-    // Fingerprints of every object of a slot, by OUID, as its Crypto Officer sees them.
-    std::map<Bytes, hsm::ObjectFingerprint> prints(uint64_t slot, const char* password) {
-        std::map<Bytes, hsm::ObjectFingerprint> out;
-        auto c = client::Client::open(m_client_home);
-        EXPECT_TRUE(c.is_ok());
-        if (!c.is_ok()) return out;
-        auto s = (*c)->open_session(slot, false);
-        EXPECT_TRUE(s.is_ok()) << s.status().to_string();
-        if (!s.is_ok()) return out;
-        EXPECT_TRUE((*s)->dev().login((*s)->id(), hsm::Role::CryptoOfficer, password).is_ok());
-        auto handles = client::list_token_objects((*s)->dev(), (*s)->id());
-        EXPECT_TRUE(handles.is_ok());
-        auto f = (*s)->dev().object_fingerprints((*s)->id(), *handles);
-        EXPECT_TRUE(f.is_ok()) << f.status().to_string();
-        if (f.is_ok())
-            for (auto& x : *f) out[x.ouid] = x;
-        return out;
-    }
-
     fs::path m_old;
     fs::path m_new;
     uint64_t m_objects = 0;  // token objects on the old partition
@@ -202,25 +184,8 @@ TEST_P(GuideNetworkCloning, CloningProcedureAsWrittenMovesAndProvesEveryObject) 
     ASSERT_NO_FATAL_FAILURE(connect_client());
     auto [out, status] = srcm(procedure());
     ASSERT_EQ(status, 0) << out;
-    const std::string count = "Number of objects:  " + std::to_string(m_objects);
-    const size_t first = out.find(count);
-    ASSERT_NE(first, std::string::npos) << out;
-    EXPECT_NE(out.find(count, first + 1), std::string::npos) << "target count differs:\n" << out;
-    EXPECT_NE(out.find(std::to_string(m_objects) + " of " + std::to_string(m_objects) +
-                       " objects cloned"),
-              std::string::npos)
-        << out;
-
-    const auto old_prints = prints(source_slot(), kOldCo);
-    const auto new_prints = prints(target_slot(), kNewCo);
-    ASSERT_EQ(old_prints.size(), m_objects);
-    ASSERT_EQ(new_prints.size(), m_objects);
-    for (const auto& [ouid, f] : old_prints) {
-        auto it = new_prints.find(ouid);
-        ASSERT_NE(it, new_prints.end()) << f.label << " missing on the target";
-        EXPECT_EQ(it->second.attributes_digest, f.attributes_digest) << f.label;
-        EXPECT_EQ(it->second.value_mac, f.value_mac) << f.label;
-    }
+    ASSERT_NO_FATAL_FAILURE(expect_srcm_cloned_all(out, m_objects));
+    expect_same_objects(m_client_home, source_slot(), kOldCo, target_slot(), kNewCo, m_objects);
 }
 
 INSTANTIATE_TEST_SUITE_P(
