@@ -77,7 +77,9 @@ private:
         out->set_server_certificate_fingerprint(id.fingerprint);
         out->set_server_certificate_subject(id.subject);
         out->set_tls_versions("TLSv1.3");
-        // Connections are not counted: connected_clients stays 0 (docs/design/appliance.md).
+        // Registered clients with an attached application: the closest honest stand-in for
+        // Luna's NTLS connection count (docs/design/appliance.md "ntls show").
+        out->set_connected_clients(m_registry.connected_clients());
         return {};
     }
 

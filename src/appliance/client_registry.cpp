@@ -296,4 +296,21 @@ std::vector<hsm::PartitionId> ClientRegistry::assigned_partitions(std::string_vi
     return out;
 }
 
+void ClientRegistry::attached_clients_changed(const std::vector<std::string>& clients) const {
+    MutexLock lock(m_attached_mu);
+    m_attached = clients;
+}
+
+size_t ClientRegistry::connected_clients() const {
+    std::vector<std::string> attached;
+    {
+        MutexLock lock(m_attached_mu);
+        attached = m_attached;
+    }
+    MutexLock lock(m_mu);
+    return static_cast<size_t>(std::count_if(attached.begin(), attached.end(), [&](const auto& n) {
+        return find_locked(n) != nullptr;
+    }));
+}
+
 }  // namespace sr::appliance

@@ -51,6 +51,11 @@ public:
     // net::ClientDirectory: exact DER equality of the presented certificate with a registered one.
     Result<std::string> client_for_certificate(std::string_view peer_pem) const override;
     std::vector<hsm::PartitionId> assigned_partitions(std::string_view client) const override;
+    void attached_clients_changed(const std::vector<std::string>& clients) const override;
+
+    // `ntls show`'s connected clients: the registered clients that hold at least one attached
+    // application on the Device service (a deleted client's leftover apps do not count).
+    size_t connected_clients() const;
 
     // A fingerprint in the form ClientView uses (also for the server certificate).
     static std::string colon_fingerprint(ByteView der);
@@ -92,6 +97,9 @@ private:
     mutable Mutex m_mu;
     // Mutable: lookups prune assignments of deleted partitions.
     mutable std::vector<Record> m_records SR_GUARDED_BY(m_mu);
+    // Its own lock: the service reports under its bookkeeping lock, never while holding m_mu.
+    mutable Mutex m_attached_mu;
+    mutable std::vector<std::string> m_attached SR_GUARDED_BY(m_attached_mu);
 };
 
 }  // namespace sr::appliance

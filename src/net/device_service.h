@@ -29,6 +29,13 @@ public:
     virtual Result<std::string> client_for_certificate(std::string_view peer_pem) const = 0;
     // The partitions assigned to `client`, in assignment order (empty when none or unknown).
     virtual std::vector<hsm::PartitionId> assigned_partitions(std::string_view client) const = 0;
+    // Told the clients holding at least one attached application (sorted, distinct) each time
+    // that set changes: `ntls show` counts them. Const because the service holds the directory
+    // const; called under the service's bookkeeping lock, so it must be quick and must not call
+    // into the service. Default: ignored.
+    virtual void attached_clients_changed(const std::vector<std::string>& clients) const {
+        (void)clients;
+    }
 };
 
 // Makes the service. The returned object is registered with a grpc::ServerBuilder.

@@ -121,12 +121,21 @@ Status ServiceAccess::refuse_for_clients(const Caller& who, std::string_view wha
 void ServiceAccess::adopt_app(const Caller& who, hsm::AppId app) {
     if (who.admin()) return;
     WriterLock lock(m_mu);
-    m_apps[app] = *who.client;
+    auto [it, added] = m_apps.try_emplace(app, *who.client);
+    if (!added) {
+        if (it->second == *who.client) return;
+        count_app_locked(it->second, -1);
+        it->second = *who.client;
+    }
+    count_app_locked(*who.client, +1);
 }
 
 void ServiceAccess::forget_app(hsm::AppId app) {
     WriterLock lock(m_mu);
-    m_apps.erase(app);
+    if (auto it = m_apps.find(app); it != m_apps.end()) {
+        count_app_locked(it->second, -1);
+        m_apps.erase(it);
+    }
     std::erase_if(m_sessions, [&](const auto& kv) { return kv.second.app == app; });
 }
 
@@ -146,6 +155,31 @@ void ServiceAccess::forget_sessions(hsm::AppId app, hsm::PartitionId p) {
     WriterLock lock(m_mu);
     std::erase_if(m_sessions,
                   [&](const auto& kv) { return kv.second.app == app && kv.second.partition == p; });
+}
+
+void ServiceAccess::count_app_locked(const std::string& client, int delta) {
+    auto it = m_apps_per_client.find(client);
+    if (delta > 0) {
+        if (it != m_apps_per_client.end()) {
+            ++it->second;
+            return;
+        }
+        m_apps_per_client.emplace(client, 1);
+    } else {
+        if (it == m_apps_per_client.end()) return;
+        if (--it->second > 0) return;
+        m_apps_per_client.erase(it);
+    }
+    if (m_directory == nullptr) return;
+    std::vector<std::string> clients;
+    clients.reserve(m_apps_per_client.size());
+    for (const auto& kv : m_apps_per_client) clients.push_back(kv.first);
+    m_directory->attached_clients_changed(clients);
+}
+
+size_t ServiceAccess::connected_clients() const {
+    ReaderLock lock(m_mu);
+    return m_apps_per_client.size();
 }
 
 Status ServiceAccess::observe(hsm::SessionId s, Status st) {

@@ -7,6 +7,7 @@
 #include <grpcpp/server_context.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -64,6 +65,12 @@ public:
     // Passes `st` through; a session the engine no longer knows is dropped from the maps.
     Status observe(hsm::SessionId s, Status st);
 
+    // How many distinct clients hold at least one attached application (`ntls show`'s
+    // connected clients; the directory is told each change). An app a client never detached
+    // (its process died) counts until the server restarts: the service sees calls, not
+    // connections.
+    size_t connected_clients() const;
+
 private:
     struct SessionOwner {
         std::string client;
@@ -72,12 +79,16 @@ private:
     };
 
     std::optional<uint64_t> engine_id(uint64_t wire) const;
+    // Keeps m_apps_per_client in step with one app gained (+1) or lost (-1) by `client`, and
+    // tells the directory when the set of clients with apps changes.
+    void count_app_locked(const std::string& client, int delta) SR_REQUIRES(m_mu);
 
     const ClientDirectory* m_directory;
     const uint64_t m_boot;
     mutable SharedMutex m_mu;
     std::unordered_map<hsm::AppId, std::string> m_apps SR_GUARDED_BY(m_mu);
     std::unordered_map<hsm::SessionId, SessionOwner> m_sessions SR_GUARDED_BY(m_mu);
+    std::map<std::string, size_t> m_apps_per_client SR_GUARDED_BY(m_mu);  // no zero counts
 };
 
 }  // namespace sr::net

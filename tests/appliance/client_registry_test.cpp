@@ -167,6 +167,21 @@ TEST_F(ClientRegistryTest, DeletedPartitionDisappearsAndARecreatedNameIsNotInher
     EXPECT_EQ(doc["clients"][0]["partitions"], nlohmann::json::array({"p2"}));
 }
 
+// The service reports the clients with attached apps; only those still registered count.
+TEST_F(ClientRegistryTest, ConnectedClientsCountsOnlyRegisteredClientsTheServiceReports) {
+    EXPECT_EQ(m_registry->connected_clients(), 0u);
+    ASSERT_TRUE(
+        m_registry->register_client("alice", "", make_client_identity("alice").cert_pem).is_ok());
+    ASSERT_TRUE(
+        m_registry->register_client("bob", "", make_client_identity("bob").cert_pem).is_ok());
+    m_registry->attached_clients_changed({"alice", "bob"});
+    EXPECT_EQ(m_registry->connected_clients(), 2u);
+    ASSERT_TRUE(m_registry->delete_client("bob").is_ok());
+    EXPECT_EQ(m_registry->connected_clients(), 1u);
+    m_registry->attached_clients_changed({});
+    EXPECT_EQ(m_registry->connected_clients(), 0u);
+}
+
 TEST_F(ClientRegistryTest, AFailedWriteChangesNothing) {
     FaultInjectionEnv faulty(m_env);
     auto reg = open_registry(faulty);

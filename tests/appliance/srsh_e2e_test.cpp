@@ -13,6 +13,8 @@
 
 #include "appliance/appliance_home.h"
 #include "appliance_fixture.h"
+#include "common/bytes.h"
+#include "net/remote_device.h"
 
 extern char** environ;
 
@@ -185,6 +187,49 @@ TEST_F(SrshE2e, ScriptDrivesTheDaemonThroughTheAdminSocket) {
     EXPECT_EQ(exit2, 1) << again;
     EXPECT_TRUE(contains(again, "\"name\":\"client1\"")) << again;
     EXPECT_TRUE(contains(again, "CKR_PIN_INCORRECT")) << again;
+}
+
+// Connected clients: registered clients holding an attached application (two apps of one
+// client count once), back to 0 when the client detaches; srsh's own admin-socket app never
+// counts.
+TEST_F(SrshE2e, NtlsShowCountsAClientWhileItHoldsAnAttachedApplication) {
+    start_daemon();
+    const ClientIdentity alice = make_client_identity("alice");
+    const fs::path cert = m_root / "alice.pem";
+    std::ofstream(cert) << alice.cert_pem;
+    auto [reg, reg_exit] = srsh("client register -client alice -certfile " + cert.string() +
+                                    "\nclient assignpartition -client alice -partition p1\n",
+                                {"-e"});
+    ASSERT_EQ(reg_exit, 0) << reg;
+    const auto connected = [&] {
+        auto [out, exit] = srsh("ntls show\n", {"--json"});
+        EXPECT_EQ(exit, 0) << out;
+        const auto at = out.find("\"connected_clients\":");
+        return at == std::string::npos ? std::string("(none)\n" + out)
+                                       : out.substr(at, out.find_first_of(",}", at) - at);
+    };
+    EXPECT_EQ(connected(), "\"connected_clients\":0");
+
+    net::ServerEndpoint ep;
+    ep.address = "127.0.0.1:" + std::to_string(std::stoi(slurp(port_file_path(m_home))));
+    ep.server_cert_pem = slurp(server_cert_path(m_home));
+    ep.client_cert_pem = alice.cert_pem;
+    ep.client_key_pem = SecretBytes(as_bytes(alice.key_pem));
+    auto remote = net::connect_remote(ep);
+    ASSERT_TRUE(remote.is_ok()) << remote.status().to_string();
+    auto first = (*remote)->attach();
+    ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+    auto second = (*remote)->attach();
+    ASSERT_TRUE(second.is_ok()) << second.status().to_string();
+    EXPECT_EQ(connected(), "\"connected_clients\":1");
+    {
+        auto [out, exit] = srsh("ntls show\n", {});
+        EXPECT_TRUE(contains(out, "   Connected clients:              1\n")) << out;
+    }
+    ASSERT_TRUE((*remote)->detach(*first).is_ok());
+    EXPECT_EQ(connected(), "\"connected_clients\":1");
+    ASSERT_TRUE((*remote)->detach(*second).is_ok());
+    EXPECT_EQ(connected(), "\"connected_clients\":0");
 }
 
 TEST_F(SrshE2e, RevokeDeleteAndRegenCertReachTheDaemon) {
