@@ -164,8 +164,14 @@ grpc::Status to_grpc(const Status& st) {
 
 Status from_grpc(const grpc::Status& st) {
     if (st.ok()) return Status::ok();
-    if (st.error_details().empty())
+    if (st.error_details().empty()) {
+        // gRPC drops the details of a status an AuthMetadataProcessor returns: strongroomd's
+        // refusal of an unregistered certificate arrives bare. gRPC itself answers a failed TLS
+        // handshake with UNAVAILABLE, so a bare UNAUTHENTICATED is the server's refusal.
+        if (st.error_code() == StatusCode::UNAUTHENTICATED)
+            return Status(Err::UserNotAuthorized, st.error_message());
         return Status(Err::DeviceError, "network: " + st.error_message());
+    }
     std::optional<Err> e = err_from_name(st.error_details());
     if (!e || *e == Err::Ok)
         return Status(Err::DeviceError, "server error " + st.error_details().substr(0, 64) + ": " +

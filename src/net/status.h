@@ -14,7 +14,9 @@ grpc::Status to_grpc(const Status& st);
 
 // The Err named in the details when present (an unknown name is DeviceError: a newer server
 // speaking a code this client does not know). Without details the failure happened in the
-// transport (server unreachable, deadline, TLS refused): DeviceError with the gRPC message.
+// transport (server unreachable, deadline, TLS refused): DeviceError with the gRPC message —
+// except UNAUTHENTICATED, the server's refusal of the client certificate before any service
+// ran (gRPC drops details there): UserNotAuthorized with the server's message.
 Status from_grpc(const grpc::Status& st);
 
 // The gRPC code an Err travels with (exposed for tests that walk every code).

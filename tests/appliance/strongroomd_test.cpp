@@ -20,6 +20,8 @@
 #include "appliance/client_registry.h"
 #include "appliance_fixture.h"
 #include "hsm/local_device.h"
+#include "net/remote_device.h"
+#include "net/status.h"
 #include "strongroom/v1/device.grpc.pb.h"
 
 extern char** environ;
@@ -202,11 +204,35 @@ TEST_F(StrongroomdTest, RegisteredClientPassesTheHealthCheckAndSeesItsPartition)
     EXPECT_EQ(parts.partitions(0).name(), "p2");
 }
 
+constexpr const char* kNotRegistered =
+    "the client certificate is not registered with this appliance";
+
 TEST_F(StrongroomdTest, UnregisteredClientCertificateIsRefused) {
     ASSERT_NO_FATAL_FAILURE(start());
     std::string reply;
     grpc::Status st = health_check(tls_channel(make_client_identity("mallory")), &reply);
     EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAUTHENTICATED) << st.error_message();
+    Status mapped = net::from_grpc(st);
+    EXPECT_EQ(mapped.code(), Err::UserNotAuthorized) << mapped.to_string();
+    EXPECT_EQ(mapped.message(), kNotRegistered);
+}
+
+// What a client program sees: UserNotAuthorized (CKR_USER_NOT_AUTHORIZED) naming the server,
+// not a transport DeviceError.
+TEST_F(StrongroomdTest, AnUnregisteredRemoteDeviceGetsUserNotAuthorizedNamingTheServer) {
+    ASSERT_NO_FATAL_FAILURE(start());
+    const ClientIdentity mallory = make_client_identity("mallory");
+    net::ServerEndpoint ep;
+    ep.address = "127.0.0.1:" + std::to_string(m_port);
+    ep.server_cert_pem = slurp(server_cert_path(m_home));
+    ep.client_cert_pem = mallory.cert_pem;
+    ep.client_key_pem = SecretBytes(as_bytes(mallory.key_pem));
+    auto remote = net::connect_remote(ep);
+    ASSERT_TRUE(remote.is_ok()) << remote.status().to_string();
+    Status st = (*remote)->attach().status();
+    EXPECT_EQ(st.code(), Err::UserNotAuthorized) << st.to_string();
+    EXPECT_NE(st.message().find(kNotRegistered), std::string::npos) << st.message();
+    EXPECT_NE(st.message().find(ep.address), std::string::npos) << st.message();
 }
 
 TEST_F(StrongroomdTest, SameSubjectFromAnotherAuthorityIsRefused) {
@@ -228,7 +254,11 @@ TEST_F(StrongroomdTest, SameSubjectFromAnotherAuthorityIsRefused) {
                             std::string(key_pem->span().begin(), key_pem->span().end())};
     std::string reply;
     grpc::Status st = health_check(tls_channel(impostor), &reply);
+    // The TLS layer does not verify client chains: the registry refuses the certificate.
     EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAUTHENTICATED) << st.error_message();
+    Status mapped = net::from_grpc(st);
+    EXPECT_EQ(mapped.code(), Err::UserNotAuthorized) << mapped.to_string();
+    EXPECT_EQ(mapped.message(), kNotRegistered);
 }
 
 TEST_F(StrongroomdTest, AdminSocketIsPrivateAndServesTheApplianceService) {

@@ -53,6 +53,14 @@ TEST(NetStatus, TransportFailureWithoutDetailsIsDeviceError) {
     EXPECT_NE(st.message().find("connection refused"), std::string::npos);
 }
 
+// strongroomd's AuthMetadataProcessor refusal arrives without details (gRPC drops them).
+TEST(NetStatus, UnauthenticatedWithoutDetailsIsUserNotAuthorizedWithTheServersMessage) {
+    const std::string why = "the client certificate is not registered with this appliance";
+    Status st = from_grpc(grpc::Status(grpc::StatusCode::UNAUTHENTICATED, why));
+    EXPECT_EQ(st.code(), Err::UserNotAuthorized);
+    EXPECT_EQ(st.message(), why);
+}
+
 TEST(NetStatus, UnknownOrOkNameInDetailsIsDeviceError) {
     EXPECT_EQ(from_grpc(grpc::Status(grpc::StatusCode::INTERNAL, "m", "NoSuchCode")).code(),
               Err::DeviceError);
