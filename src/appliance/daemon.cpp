@@ -208,6 +208,9 @@ void Daemon::shutdown(std::chrono::milliseconds grace) {
     if (s.stopped) return;
     s.stopped = true;
     const auto deadline = std::chrono::system_clock::now() + grace;
+    // Clients keep batch streams open between calls; the grace is for calls in flight.
+    for (auto* service : {s.client_device_service.get(), s.admin_device_service.get()})
+        if (service) net::drain_device_service(*service);
     if (s.tls_server) s.tls_server->Shutdown(deadline);
     if (s.admin_server) s.admin_server->Shutdown(deadline);
     s.tls_server.reset();

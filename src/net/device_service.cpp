@@ -13,6 +13,10 @@ std::unique_ptr<pb::Device::Service> make_device_service(hsm::Device& device,
     return std::make_unique<DeviceService>(device, directory);
 }
 
+void drain_device_service(pb::Device::Service& service) {
+    static_cast<DeviceService&>(service).drain();
+}
+
 std::string wire_bytes(ByteView b) {
     return std::string(b.begin(), b.end());
 }

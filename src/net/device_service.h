@@ -42,4 +42,10 @@ public:
 std::unique_ptr<::strongroom::v1::Device::Service> make_device_service(
     hsm::Device& device, const ClientDirectory* directory);
 
+// Ends the service's idle Batch streams at once and the busy ones after their current entry,
+// and refuses new ones: clients keep streams open between calls, and grpc::Server::Shutdown
+// would otherwise wait its whole grace period for them. Call right before Shutdown; `service`
+// must come from make_device_service.
+void drain_device_service(::strongroom::v1::Device::Service& service);
+
 }  // namespace sr::net

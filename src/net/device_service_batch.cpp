@@ -106,6 +106,8 @@ Status DeviceService::batch_call(const Caller& who, const pb::BatchRequest& rq,
             reply->mutable_done();
             return {};
         }
+        case R::kOperation:
+            return operation_call(who, rq.operation(), reply);
         case R::CALL_NOT_SET:
             break;
     }
@@ -113,15 +115,48 @@ Status DeviceService::batch_call(const Caller& who, const pb::BatchRequest& rq,
     return error(Err::FunctionNotSupported, "batch request without a known call");
 }
 
+bool DeviceService::stream_opened(Ctx* c) {
+    MutexLock lock(m_streams_mu);
+    if (m_draining) return false;
+    m_streams[c] = false;
+    return true;
+}
+
+bool DeviceService::stream_busy(Ctx* c, bool busy) {
+    MutexLock lock(m_streams_mu);
+    m_streams[c] = busy;
+    return !m_draining;
+}
+
+void DeviceService::stream_closed(Ctx* c) {
+    MutexLock lock(m_streams_mu);
+    m_streams.erase(c);
+}
+
+void DeviceService::drain() {
+    MutexLock lock(m_streams_mu);
+    m_draining = true;
+    for (const auto& [ctx, busy] : m_streams)
+        if (!busy) ctx->TryCancel();
+}
+
 grpc::Status DeviceService::Batch(
     Ctx* c, grpc::ServerReaderWriter<pb::BatchReply, pb::BatchRequest>* stream) {
-    // The caller is identified once, when the stream opens; each entry is checked like the
-    // unary call it stands for (session ownership, partition visibility).
-    return serve(c, [&](const Caller& who) -> Status {
+    if (!stream_opened(c))
+        return to_grpc(error(Err::DeviceError, "the appliance is shutting down"));
+    // Each entry is checked like the unary call it stands for: the caller identified again
+    // (a client deleted from the registry loses its open streams at their next entry), then
+    // session ownership and partition visibility.
+    grpc::Status result = serve(c, [&](const Caller&) -> Status {
         pb::BatchRequest rq;
         while (stream->Read(&rq)) {
+            stream_busy(c, true);
+            // Cancelled by drain() between the read and the mark: the client sees the stream
+            // fail and the entry did not run.
+            if (c->IsCancelled()) break;
             pb::BatchReply reply;
-            Status st = batch_call(who, rq, &reply);
+            Result<Caller> who = m_access.identify(*c);
+            Status st = who ? batch_call(*who, rq, &reply) : who.status();
             if (!st) {
                 reply.Clear();
                 reply.mutable_error()->set_code(std::string(err_name(st.code())));
@@ -129,9 +164,12 @@ grpc::Status DeviceService::Batch(
             }
             reply.set_tag(rq.tag());
             if (!stream->Write(reply)) break;  // the client has gone
+            if (!stream_busy(c, false)) break;  // draining: this entry was the last
         }
         return {};
     });
+    stream_closed(c);
+    return result;
 }
 
 }  // namespace sr::net

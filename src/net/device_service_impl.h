@@ -1,12 +1,15 @@
 // The Device service implementation shared by its source files: device_service.cpp (device,
 // apps, administration, sessions, roles, policies), device_service_ops.cpp (objects, keys,
-// cryptographic operations), device_service_batch.cpp (cloning, masking, the batch stream).
+// cryptographic operations), device_service_batch.cpp (cloning, masking, the batch stream),
+// device_service_operation.cpp (operation steps on the batch stream).
 // Every handler is one serve()/on_session() call; see device_service.h for the contract.
 #pragma once
 
+#include <map>
 #include <new>
 
 #include "common/log.h"
+#include "common/mutex.h"
 #include "net/convert.h"
 #include "net/device_service.h"
 #include "net/device_service_access.h"
@@ -120,6 +123,9 @@ public:
     grpc::Status Batch(Ctx* c,
                        grpc::ServerReaderWriter<pb::BatchReply, pb::BatchRequest>* stream) override;
 
+    // See drain_device_service.
+    void drain();
+
 private:
     // The one guard around every call: identifies the caller, runs `fn(caller)`, maps the
     // result with to_grpc. Nothing thrown escapes into gRPC.
@@ -170,11 +176,24 @@ private:
                              pb::CloneTargetResult* out);
     Status fingerprints_call(const Caller& who, const pb::FingerprintsRequest& rq,
                              pb::FingerprintList* out);
+    // One step of a cryptographic operation, with the init the client deferred into it
+    // (device_service_operation.cpp).
+    Status operation_call(const Caller& who, const pb::OperationRequest& rq,
+                          pb::BatchReply* reply);
     // One batch entry; the reply's result is set on success.
     Status batch_call(const Caller& who, const pb::BatchRequest& rq, pb::BatchReply* reply);
 
+    // The open Batch streams (busy while an entry runs), so drain() can end the idle ones.
+    // False when the service drains: the stream must end.
+    bool stream_opened(Ctx* c);
+    bool stream_busy(Ctx* c, bool busy);
+    void stream_closed(Ctx* c);
+
     hsm::Device& m_device;
     ServiceAccess m_access;
+    Mutex m_streams_mu;
+    std::map<Ctx*, bool> m_streams SR_GUARDED_BY(m_streams_mu);
+    bool m_draining SR_GUARDED_BY(m_streams_mu) = false;
 };
 
 // Output helpers: set the reply from a successful Result, pass its failure on.

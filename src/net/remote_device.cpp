@@ -1,6 +1,7 @@
 // RemoteDevice: connecting, the call helper's error context, applications (local AppIds mapped
 // to the server's, re-attached after a server restart), administration, sessions, roles and
-// policies. Objects, keys and operations are in remote_device_ops.cpp.
+// policies. Objects and keys are in remote_device_ops.cpp, operation steps in
+// remote_operations.cpp.
 #include "net/remote_device.h"
 
 #include <string.h>  // explicit_bzero
@@ -81,7 +82,9 @@ Result<std::unique_ptr<hsm::Device>> connect_admin_socket(const std::filesystem:
 
 RemoteDevice::RemoteDevice(std::shared_ptr<grpc::Channel> channel, std::string peer)
     : m_channel(std::move(channel)), m_stub(pb::Device::NewStub(m_channel)),
-      m_peer(std::move(peer)) {}
+      m_peer(std::move(peer)),
+      m_streams(*m_stub, [this](const grpc::Status& st) { return transport_context(st); },
+                kCallDeadline) {}
 
 RemoteDevice::~RemoteDevice() {
     std::map<hsm::AppId, uint64_t> apps;
@@ -133,6 +136,7 @@ hsm::AppId RemoteDevice::local_app(uint64_t server_app) const {
 }
 
 Result<uint64_t> RemoteDevice::reattach(hsm::AppId local, uint64_t stale) {
+    Invalidation invalidation(*this);
     SR_ASSIGN_OR_RETURN(pb::AppRef fresh, call(&Stub::Attach, pb::Empty{}));
     uint64_t result = fresh.app();
     bool surplus = false;
@@ -167,6 +171,7 @@ Result<hsm::AppId> RemoteDevice::attach() {
 }
 
 Status RemoteDevice::detach(hsm::AppId app) {
+    Invalidation invalidation(*this);
     SR_ASSIGN_OR_RETURN(uint64_t server, server_app(app));
     pb::AppRef ref;
     ref.set_app(server);
@@ -198,6 +203,7 @@ Result<std::vector<hsm::MechanismDescription>> RemoteDevice::mechanisms() {
 }
 
 Status RemoteDevice::init_hsm(hsm::AppId app, const hsm::HsmInitParams& params) {
+    Invalidation invalidation(*this);
     return with_app(app, [&](uint64_t server) {
         pb::HsmInitRequest req;
         req.set_app(server);
@@ -243,6 +249,7 @@ Result<hsm::PartitionId> RemoteDevice::create_partition(hsm::AppId app,
 }
 
 Status RemoteDevice::delete_partition(hsm::AppId app, hsm::PartitionId id) {
+    Invalidation invalidation(*this);
     return with_app(app, [&](uint64_t server) {
         pb::DeletePartitionRequest req;
         req.set_app(server);
@@ -253,6 +260,7 @@ Status RemoteDevice::delete_partition(hsm::AppId app, hsm::PartitionId id) {
 
 Status RemoteDevice::init_partition(hsm::AppId app, hsm::PartitionId id,
                                     const hsm::PartitionInitParams& p) {
+    Invalidation invalidation(*this);
     return with_app(app, [&](uint64_t server) {
         pb::InitPartitionRequest req;
         req.set_app(server);
@@ -282,10 +290,13 @@ Result<hsm::SessionId> RemoteDevice::open_session(hsm::AppId app, hsm::Partition
 }
 
 Status RemoteDevice::close_session(hsm::SessionId s) {
+    // Closing ends the session's operations: an init deferred there need not be sent.
+    m_deferred.drop(s);
     return call_status(&Stub::CloseSession, session_ref(s));
 }
 
 Status RemoteDevice::close_all_sessions(hsm::AppId app, hsm::PartitionId partition) {
+    Invalidation invalidation(*this);
     return with_app(app, [&](uint64_t server) {
         pb::CloseAllSessionsRequest req;
         req.set_app(server);
@@ -304,6 +315,7 @@ Result<hsm::SessionInfo> RemoteDevice::session_info(hsm::SessionId s) {
 // ---------------------------------------------------------------- roles
 
 Status RemoteDevice::login(hsm::SessionId s, hsm::Role role, std::string_view password) {
+    Invalidation invalidation(*this);
     pb::LoginRequest req;
     req.set_session(s);
     req.set_role(role_to_wire(role));
@@ -314,10 +326,12 @@ Status RemoteDevice::login(hsm::SessionId s, hsm::Role role, std::string_view pa
 }
 
 Status RemoteDevice::logout(hsm::SessionId s) {
+    Invalidation invalidation(*this);
     return call_status(&Stub::Logout, session_ref(s));
 }
 
 Status RemoteDevice::init_role(hsm::SessionId s, hsm::Role role, std::string_view password) {
+    Invalidation invalidation(*this);
     pb::RoleRequest req = role_request(s, role, password);
     Status st = call_status(&Stub::InitRole, req);
     wipe(req.mutable_password());
@@ -327,6 +341,7 @@ Status RemoteDevice::init_role(hsm::SessionId s, hsm::Role role, std::string_vie
 Status RemoteDevice::change_password(hsm::SessionId s, hsm::Role role,
                                      std::string_view old_password,
                                      std::string_view new_password) {
+    Invalidation invalidation(*this);
     pb::ChangePasswordRequest req;
     req.set_session(s);
     req.set_role(role_to_wire(role));
@@ -340,6 +355,7 @@ Status RemoteDevice::change_password(hsm::SessionId s, hsm::Role role,
 
 Status RemoteDevice::reset_password(hsm::SessionId s, hsm::Role role,
                                     std::string_view new_password) {
+    Invalidation invalidation(*this);
     pb::RoleRequest req = role_request(s, role, new_password);
     Status st = call_status(&Stub::ResetPassword, req);
     wipe(req.mutable_password());
@@ -371,6 +387,7 @@ Result<std::vector<hsm::PolicyValue>> RemoteDevice::partition_policies(
 
 Result<hsm::PolicyChangeResult> RemoteDevice::set_hsm_policies(
     hsm::AppId app, std::span<const hsm::PolicyValue> changes) {
+    Invalidation invalidation(*this);
     return with_app(app, [&](uint64_t server) -> Result<hsm::PolicyChangeResult> {
         pb::SetHsmPoliciesRequest req;
         req.set_app(server);
@@ -382,6 +399,7 @@ Result<hsm::PolicyChangeResult> RemoteDevice::set_hsm_policies(
 
 Result<hsm::PolicyChangeResult> RemoteDevice::set_partition_policies(
     hsm::AppId app, hsm::PartitionId partition, std::span<const hsm::PolicyValue> changes) {
+    Invalidation invalidation(*this);
     return with_app(app, [&](uint64_t server) -> Result<hsm::PolicyChangeResult> {
         pb::SetPartitionPoliciesRequest req;
         req.set_app(server);

@@ -1,7 +1,9 @@
 // Internal to src/net: the RemoteDevice class behind connect_remote / connect_admin_socket, split
-// over remote_device.cpp (applications, administration, sessions, roles, policies) and
-// remote_device_ops.cpp (objects, keys, cryptographic operations, cloning, masking).
-// Thread-safe: the stub is; the application map is guarded by m_mu.
+// over remote_device.cpp (applications, administration, sessions, roles, policies),
+// remote_device_ops.cpp (objects, keys, cloning, masking) and remote_operations.cpp (the
+// steps of cryptographic operations, over reused batch streams with deferred inits).
+// Thread-safe: the stub and the stream pool are; the application map is guarded by m_mu; the
+// deferred-init state has its own lock.
 #pragma once
 
 #include <chrono>
@@ -16,7 +18,9 @@
 #include "common/mutex.h"
 #include "common/result.h"
 #include "hsm/device.h"
+#include "net/batch_streams.h"
 #include "net/convert.h"
+#include "net/deferred_inits.h"
 #include "net/status.h"
 #include "strongroom/v1/device.grpc.pb.h"
 
@@ -50,6 +54,9 @@ public:
     Result<Resp> call(Rpc<Req, Resp> rpc, const Req& req,
                       std::chrono::system_clock::time_point deadline =
                           std::chrono::system_clock::now() + kCallDeadline) const {
+        // An init deferred on this session goes first, so the server sees the calls in the
+        // application's order.
+        if constexpr (requires { req.session(); }) flush_session(req.session());
         grpc::ClientContext ctx;
         ctx.set_deadline(deadline);
         ctx.set_wait_for_ready(false);
@@ -172,6 +179,40 @@ public:
     Result<hsm::ObjectHandle> insert_masked(hsm::SessionId s, ByteView blob) override;
 
 private:
+    // Brackets a call that may change whether an init succeeds (login state, objects,
+    // attributes, policies, partitions): inits deferred on any session are sent first, and
+    // none is deferred on the strength of a success from before the call.
+    class Invalidation final {
+    public:
+        explicit Invalidation(const RemoteDevice& d);
+        ~Invalidation();
+        Invalidation(const Invalidation&) = delete;
+        Invalidation& operator=(const Invalidation&) = delete;
+
+    private:
+        const RemoteDevice& m_device;
+    };
+
+    // ---- operation steps (remote_operations.cpp)
+    Status op_init(hsm::SessionId s, pb::OperationKind kind, const crypto::Mechanism& m,
+                   hsm::ObjectHandle key);
+    // One step; `bytes` replies are the step's output.
+    Result<pb::BatchReply> op_step(hsm::SessionId s, pb::OperationKind kind,
+                                   pb::OperationStep step, ByteView data,
+                                   ByteView signature = {});
+    Result<Bytes> op_bytes(hsm::SessionId s, pb::OperationKind kind, pb::OperationStep step,
+                           ByteView data);
+    Result<SecretBytes> op_secret(hsm::SessionId s, pb::OperationKind kind,
+                                  pb::OperationStep step, ByteView data);
+    // Sends one operation request on a batch stream; a BatchError reply becomes its Status.
+    Result<pb::BatchReply> send_operation(const pb::OperationRequest& rq) const;
+    // Sends the inits deferred on `s` (but one of `except`) alone, in order; a failure is held
+    // for that operation's next step. The caller holds s's gate.
+    void flush_locked(hsm::SessionId s,
+                      pb::OperationKind except = pb::OPERATION_KIND_UNSPECIFIED) const;
+    void flush_session(uint64_t s) const;
+    void flush_everything() const;
+
     // from_grpc, plus the server's name when the transport (not the engine) failed.
     Status transport_context(const grpc::Status& st) const;
 
@@ -193,6 +234,9 @@ private:
     std::shared_ptr<grpc::Channel> m_channel;
     std::unique_ptr<Stub> m_stub;
     std::string m_peer;
+    mutable DeferredInits m_deferred;
+    // After m_stub (which it uses) so it is destroyed first.
+    mutable BatchStreams m_streams;
     mutable Mutex m_mu;
     std::map<hsm::AppId, uint64_t> m_apps SR_GUARDED_BY(m_mu);  // local -> server app id
     hsm::AppId m_next_app SR_GUARDED_BY(m_mu) = 1;

@@ -1,4 +1,4 @@
-// RemoteDevice: objects, key management, cryptographic operations, cloning and masking — each a
+// RemoteDevice: objects, key management, the dual-function updates, cloning and masking — each a
 // one-to-one call of service strongroom.v1.Device. Plaintext a call returns (decryption) goes
 // into SecretBytes and its wire copy is wiped; so are secret attribute values in templates.
 #include <string.h>  // explicit_bzero
@@ -26,14 +26,6 @@ pb::ObjectRef object_ref(SessionId s, ObjectHandle h) {
     ref.set_session(s);
     ref.set_handle(h);
     return ref;
-}
-
-pb::OperationInit op_init(SessionId s, const crypto::Mechanism& m, ObjectHandle key) {
-    pb::OperationInit req;
-    req.set_session(s);
-    to_proto(m, req.mutable_mechanism());
-    req.set_key(key);
-    return req;
 }
 
 Bytes to_bytes_value(const std::string& s) { return Bytes(s.begin(), s.end()); }
@@ -87,6 +79,7 @@ Result<ObjectHandle> RemoteDevice::copy_object(SessionId s, ObjectHandle h,
 }
 
 Status RemoteDevice::destroy_object(SessionId s, ObjectHandle h) {
+    Invalidation invalidation(*this);
     return call_status(&Stub::DestroyObject, object_ref(s, h));
 }
 
@@ -104,6 +97,7 @@ Result<hsm::AttributeReadout> RemoteDevice::get_attributes(SessionId s, ObjectHa
 
 Status RemoteDevice::set_attributes(SessionId s, ObjectHandle h,
                                     const hsm::AttributeSet& changes) {
+    Invalidation invalidation(*this);
     pb::SetAttributesRequest req;
     req.set_session(s);
     req.set_handle(h);
@@ -195,78 +189,9 @@ Result<ObjectHandle> RemoteDevice::derive_key(SessionId s, const crypto::Mechani
 }
 
 // ---------------------------------------------------------------- cryptographic operations
+// Their init, single-part, update and final steps are in remote_operations.cpp; what stays
+// here are the calls without an operation of their own.
 
-Status RemoteDevice::encrypt_init(SessionId s, const crypto::Mechanism& m, ObjectHandle key) {
-    return call_status(&Stub::EncryptInit, op_init(s, m, key));
-}
-Result<Bytes> RemoteDevice::encrypt(SessionId s, ByteView data) {
-    return bytes_reply(call(&Stub::Encrypt, session_data(s, data)));
-}
-Result<Bytes> RemoteDevice::encrypt_update(SessionId s, ByteView data) {
-    return bytes_reply(call(&Stub::EncryptUpdate, session_data(s, data)));
-}
-Result<Bytes> RemoteDevice::encrypt_final(SessionId s) {
-    return bytes_reply(call(&Stub::EncryptFinal, session_ref(s)));
-}
-
-Status RemoteDevice::decrypt_init(SessionId s, const crypto::Mechanism& m, ObjectHandle key) {
-    return call_status(&Stub::DecryptInit, op_init(s, m, key));
-}
-Result<SecretBytes> RemoteDevice::decrypt(SessionId s, ByteView data) {
-    return secret_reply(call(&Stub::Decrypt, session_data(s, data)));
-}
-Result<SecretBytes> RemoteDevice::decrypt_update(SessionId s, ByteView data) {
-    return secret_reply(call(&Stub::DecryptUpdate, session_data(s, data)));
-}
-Result<SecretBytes> RemoteDevice::decrypt_final(SessionId s) {
-    return secret_reply(call(&Stub::DecryptFinal, session_ref(s)));
-}
-
-Status RemoteDevice::sign_init(SessionId s, const crypto::Mechanism& m, ObjectHandle key) {
-    return call_status(&Stub::SignInit, op_init(s, m, key));
-}
-Result<Bytes> RemoteDevice::sign(SessionId s, ByteView data) {
-    return bytes_reply(call(&Stub::Sign, session_data(s, data)));
-}
-Status RemoteDevice::sign_update(SessionId s, ByteView data) {
-    return call_status(&Stub::SignUpdate, session_data(s, data));
-}
-Result<Bytes> RemoteDevice::sign_final(SessionId s) {
-    return bytes_reply(call(&Stub::SignFinal, session_ref(s)));
-}
-
-Status RemoteDevice::verify_init(SessionId s, const crypto::Mechanism& m, ObjectHandle key) {
-    return call_status(&Stub::VerifyInit, op_init(s, m, key));
-}
-Status RemoteDevice::verify(SessionId s, ByteView data, ByteView signature) {
-    pb::VerifyRequest req;
-    req.set_session(s);
-    req.set_data(data.data(), data.size());
-    req.set_signature(signature.data(), signature.size());
-    return call_status(&Stub::Verify, req);
-}
-Status RemoteDevice::verify_update(SessionId s, ByteView data) {
-    return call_status(&Stub::VerifyUpdate, session_data(s, data));
-}
-Status RemoteDevice::verify_final(SessionId s, ByteView signature) {
-    pb::VerifyRequest req;
-    req.set_session(s);
-    req.set_signature(signature.data(), signature.size());
-    return call_status(&Stub::VerifyFinal, req);
-}
-
-Status RemoteDevice::digest_init(SessionId s, const crypto::Mechanism& m) {
-    return call_status(&Stub::DigestInit, op_init(s, m, 0));
-}
-Result<Bytes> RemoteDevice::digest(SessionId s, ByteView data) {
-    return bytes_reply(call(&Stub::Digest, session_data(s, data)));
-}
-Status RemoteDevice::digest_update(SessionId s, ByteView data) {
-    return call_status(&Stub::DigestUpdate, session_data(s, data));
-}
-Result<Bytes> RemoteDevice::digest_final(SessionId s) {
-    return bytes_reply(call(&Stub::DigestFinal, session_ref(s)));
-}
 Status RemoteDevice::digest_key(SessionId s, ObjectHandle key) {
     return call_status(&Stub::DigestKey, object_ref(s, key));
 }
@@ -282,21 +207,6 @@ Result<Bytes> RemoteDevice::sign_encrypt_update(SessionId s, ByteView data) {
 }
 Result<SecretBytes> RemoteDevice::decrypt_verify_update(SessionId s, ByteView data) {
     return secret_reply(call(&Stub::DecryptVerifyUpdate, session_data(s, data)));
-}
-
-Status RemoteDevice::sign_recover_init(SessionId s, const crypto::Mechanism& m,
-                                       ObjectHandle key) {
-    return call_status(&Stub::SignRecoverInit, op_init(s, m, key));
-}
-Result<Bytes> RemoteDevice::sign_recover(SessionId s, ByteView data) {
-    return bytes_reply(call(&Stub::SignRecover, session_data(s, data)));
-}
-Status RemoteDevice::verify_recover_init(SessionId s, const crypto::Mechanism& m,
-                                         ObjectHandle key) {
-    return call_status(&Stub::VerifyRecoverInit, op_init(s, m, key));
-}
-Result<Bytes> RemoteDevice::verify_recover(SessionId s, ByteView signature) {
-    return bytes_reply(call(&Stub::VerifyRecover, session_data(s, signature)));
 }
 
 Result<uint32_t> RemoteDevice::active_operations(SessionId s) {

@@ -435,6 +435,30 @@ TEST_F(RemoteDeviceTest, AfterAServerRestartOldSessionsAreInvalidAndTheSameAppWo
     SR_ASSERT_OK(m_remote->detach(app));
 }
 
+// Operation steps travel on batch streams the client keeps open; one that was open across the
+// restart is replaced, so the step reaches the new server and gets the code a real HSM gives.
+TEST_F(RemoteDeviceTest, AfterAServerRestartAStepOnAnOldSessionIsSessionHandleInvalid) {
+    AppId app = 0;
+    SessionId old = co_session(&app);
+    const crypto::Mechanism sha256{mech::kSha256, crypto::NoParams{}};
+    SR_ASSERT_OK(m_remote->digest_init(old, sha256));
+    SR_ASSERT_OK(m_remote->digest(old, to_bytes("opens a stream")));
+    const int port = m_server.port();
+    m_server.stop();
+    m_server.start_tls(*m_device, *m_directory, m_server_id, port);
+    ASSERT_TRUE(m_server.running());
+    ASSERT_TRUE(reconnects(*m_remote));
+    EXPECT_EQ(m_remote->digest(old, to_bytes("x")).code(), Err::SessionHandleInvalid);
+    EXPECT_EQ(m_remote->digest_init(old, sha256).code(), Err::SessionHandleInvalid);
+
+    auto fresh = m_remote->open_session(app, m_partition, false);
+    SR_ASSERT_OK(fresh);
+    SR_ASSERT_OK(m_remote->digest_init(*fresh, sha256));
+    auto d = m_remote->digest(*fresh, to_bytes("abc"));
+    SR_ASSERT_OK(d);
+    EXPECT_EQ(to_hex(*d), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 TEST_F(RemoteDeviceTest, ThreadsReattachingOneAppAfterARestartShareOneServerApp) {
     AppId app = 0;
     (void)co_session(&app);

@@ -13,8 +13,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -77,6 +79,7 @@ public:
         std::erase(m_assigned[name], p);
     }
     Result<std::string> client_for_certificate(std::string_view peer_pem) const override {
+        ++m_lookups;
         auto peer = crypto::Certificate::from_pem(peer_pem);
         if (!peer) return error(Err::NotFound, "unparseable certificate");
         MutexLock lock(m_mu);
@@ -90,7 +93,12 @@ public:
         return it == m_assigned.end() ? std::vector<hsm::PartitionId>{} : it->second;
     }
 
+    // How often the service identified a caller: once per unary call and per batch entry
+    // (and once when a stream opens), so tests can count what reached the server.
+    uint64_t lookups() const { return m_lookups.load(); }
+
 private:
+    mutable std::atomic<uint64_t> m_lookups{0};
     mutable Mutex m_mu;
     std::map<std::string, Bytes> m_clients SR_GUARDED_BY(m_mu);
     std::map<std::string, std::vector<hsm::PartitionId>> m_assigned SR_GUARDED_BY(m_mu);
@@ -100,9 +108,12 @@ class ServiceFixture : public ::testing::Test {
 protected:
     void SetUp() override {
         const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-        m_root =
-            std::filesystem::temp_directory_path() / ("sr-net-" + std::to_string(::getpid()) + "-" +
-                                                      info->test_suite_name() + "-" + info->name());
+        // Short: the admin socket's path must fit sockaddr_un (107 bytes) whatever the test
+        // is called.
+        const std::string test = std::string(info->test_suite_name()) + "." + info->name();
+        m_root = std::filesystem::temp_directory_path() /
+                 ("sr-net-" + std::to_string(::getpid()) + "-" +
+                  std::to_string(std::hash<std::string>{}(test) % 1000000007));
         std::filesystem::remove_all(m_root);
         std::filesystem::create_directories(m_root);
         make_device();
@@ -124,6 +135,9 @@ protected:
     }
 
     void stop_servers() {
+        // As strongroomd does: clients' idle batch streams end first.
+        for (auto* s : {m_tls_service.get(), m_admin_service.get()})
+            if (s) drain_device_service(*s);
         for (auto* s : {m_tls_server.get(), m_admin_server.get()})
             if (s) s->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
         m_tls_server.reset();
