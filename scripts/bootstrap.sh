@@ -4,7 +4,7 @@
 set -euo pipefail
 
 PACKAGES=(
-  build-essential cmake ninja-build pkg-config git python3
+  build-essential cmake ninja-build pkg-config git python3 lld
   libssl-dev libsqlite3-dev sqlite3
   libtomlplusplus-dev libfmt-dev libspdlog-dev libcli11-dev nlohmann-json3-dev libreadline-dev
   libgtest-dev libgmock-dev libbenchmark-dev

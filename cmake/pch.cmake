@@ -1,0 +1,35 @@
+# Precompiled headers for the third-party headers that dominate compile time (docs/design/
+# build-and-ci.md): the standard library and fmt everywhere, nlohmann/json, gRPC with our
+# generated service header, GoogleTest, CLI11. Only targets with several sources gain: each target
+# builds its own PCH (flags must match the target's, sanitizers included), about one source's cost.
+# Not in optimised builds: with any PCH (even <string> alone) GCC 12 at -O2 raises false
+# -Warray-bounds errors inside std::string that the same headers included as text do not (seen in
+# src/crypto/mech_aes.cpp). Debug (-O0) and the sanitizer presets (-O1) build cleanly with it.
+set(sr_pch_default ON)
+if(CMAKE_BUILD_TYPE MATCHES "Rel")
+  set(sr_pch_default OFF)
+endif()
+option(SR_PCH "Precompile heavy third-party headers in multi-file targets" ${sr_pch_default})
+
+set(SR_PCH_STD <algorithm> <array> <chrono> <cstdint> <filesystem> <functional> <map> <memory>
+  <optional> <span> <string> <string_view> <utility> <vector> <fmt/format.h>)
+set(SR_PCH_JSON <nlohmann/json.hpp>)
+set(SR_PCH_GRPC <grpcpp/grpcpp.h> <strongroom/v1/device.grpc.pb.h>)
+set(SR_PCH_GTEST <gtest/gtest.h>)
+set(SR_PCH_CLI <CLI/CLI.hpp>)
+
+# sr_precompile_headers(<target> [JSON] [GRPC] [GTEST] [CLI]): the standard set plus the named
+# extras. GRPC only for targets that link sr_proto (the generated header's directory comes with it).
+function(sr_precompile_headers target)
+  if(NOT SR_PCH)
+    return()
+  endif()
+  cmake_parse_arguments(PARSE_ARGV 1 arg "JSON;GRPC;GTEST;CLI" "" "")
+  set(headers ${SR_PCH_STD})
+  foreach(extra JSON GRPC GTEST CLI)
+    if(arg_${extra})
+      list(APPEND headers ${SR_PCH_${extra}})
+    endif()
+  endforeach()
+  target_precompile_headers(${target} PRIVATE ${headers})
+endfunction()
