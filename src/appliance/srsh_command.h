@@ -1,7 +1,7 @@
 // srsh commands are objects, as in srcm: each declares its words and options once
 // (shell::CommandSpec: parsing and help come from it) and runs against an Invocation — the
-// shell state, the console and a Reply it fills (cm::Console and cm::Reply are srcm's, reused
-// as they are). One file per command group registers its commands (srsh_commands.h).
+// shell state, the console and a Reply it fills (the shells' shared shell::Console and
+// shell::Reply). One file per command group registers its commands (srsh_commands.h).
 #pragma once
 
 #include <initializer_list>
@@ -11,15 +11,15 @@
 #include <vector>
 
 #include "appliance/srsh_state.h"
-#include "cm/command.h"
-#include "cm/console.h"
 #include "common/result.h"
+#include "shell/console.h"
 #include "shell/grammar.h"
+#include "shell/reply.h"
 
 namespace sr::appliance::srsh {
 
-using cm::Console;
-using cm::Reply;
+using shell::Console;
+using shell::Reply;
 
 struct Invocation {
     State& state;

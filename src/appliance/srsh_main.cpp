@@ -21,17 +21,17 @@ int run_shell(srsh::State& state, std::istream* script, const std::string& one_c
               srsh::ShellOptions options) {
     if (!one_command.empty()) {
         // A password the one command asks for is typed masked when a person is there.
-        auto console = isatty(STDIN_FILENO) != 0 ? sr::cm::terminal_console()
-                                                 : sr::cm::stream_console(std::cin, std::cout);
+        auto console = isatty(STDIN_FILENO) != 0 ? sr::shell::terminal_console()
+                                                 : sr::shell::stream_console(std::cin, std::cout);
         srsh::Shell shell(state, *console, options);
         return sr::shell::exit_status(shell.execute(one_command));
     }
     if (script != nullptr || isatty(STDIN_FILENO) == 0) {
-        auto console = sr::cm::stream_console(script ? *script : std::cin, std::cout);
+        auto console = sr::shell::stream_console(script ? *script : std::cin, std::cout);
         srsh::Shell shell(state, *console, options);
         return shell.run(false);
     }
-    auto console = sr::cm::terminal_console();
+    auto console = sr::shell::terminal_console();
     srsh::Shell shell(state, *console, options);
     console->write(srsh::banner() + "\n");
     return shell.run(true);

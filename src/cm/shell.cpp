@@ -1,9 +1,7 @@
-// The srcm shell loop: parse, run, print the reply and the result line.
+// The srcm shell: its commands and wording on the shared runner.
 #include "cm/shell.h"
 
 #include <fmt/format.h>
-
-#include <map>
 
 #include "cm/commands.h"
 #include "hsm/version.h"
@@ -12,42 +10,11 @@
 namespace sr::cm {
 namespace {
 
-// `exit` / `quit` end the shell; they are commands so that help lists them.
-class ExitCommand final : public Command {
-public:
-    ExitCommand(std::string word, bool& flag) : m_flag(flag) {
-        m_spec.noun = std::move(word);
-        m_spec.summary = "Leave srcm (open sessions are closed, logins end)";
-    }
-    const shell::CommandSpec& spec() const override { return m_spec; }
-    Status run(Invocation&) override {
-        m_flag = true;
-        return {};
-    }
-
-private:
-    shell::CommandSpec m_spec;
-    bool& m_flag;
-};
-
 std::vector<shell::CommandSpec> specs_of(const std::vector<std::unique_ptr<Command>>& commands) {
     std::vector<shell::CommandSpec> specs;
     specs.reserve(commands.size());
     for (const auto& c : commands) specs.push_back(c->spec());
     return specs;
-}
-
-std::vector<std::unique_ptr<Command>> table(bool& exit_flag) {
-    Commands commands = all_commands();
-    commands.push_back(std::make_unique<ExitCommand>("exit", exit_flag));
-    commands.push_back(std::make_unique<ExitCommand>("quit", exit_flag));
-    return commands;
-}
-
-std::string result_name(const Status& st) {
-    const std::string line = shell::result_line(st);
-    const auto colon = line.find(": ");
-    return colon == std::string::npos ? line : line.substr(colon + 2);
 }
 
 }  // namespace
@@ -58,75 +25,30 @@ std::string banner() {
 }
 
 Shell::Shell(State& state, Console& console, ShellOptions options)
-    : m_state(state), m_console(console), m_options(options), m_commands(table(m_exit)),
-      m_grammar(specs_of(m_commands)) {}
+    : m_state(state),
+      m_console(console),
+      m_options(options),
+      m_commands(all_commands()),
+      m_runner(console, options, *this, specs_of(m_commands),
+               [this](size_t index, const shell::Arguments& args, Reply& reply) {
+                   return dispatch(index, args, reply);
+               }) {}
 
-Status Shell::execute(std::string_view line) {
-    auto parsed = m_grammar.parse(line);
-    if (!parsed) {
-        print(line, Reply(), parsed.status());
-        return parsed.status();
-    }
-    if (parsed->kind == shell::ParsedLine::Kind::Empty) return {};
-    if (parsed->kind == shell::ParsedLine::Kind::Help) {
-        print_help(*parsed);
-        return {};
-    }
-    Command* command = nullptr;
-    for (auto& c : m_commands)
-        if (c->spec().name() == parsed->command->name()) command = c.get();
-    Reply reply;
-    Invocation in{m_state, m_console, parsed->args, reply, m_options.json};
-    Status st = command->run(in);
-    print(parsed->command->name(), reply, st);
-    return st;
+Status Shell::dispatch(size_t index, const shell::Arguments& args, Reply& reply) {
+    Invocation in{m_state, m_console, args, reply, m_options.json};
+    return m_commands[index]->run(in);
 }
 
-void Shell::print(std::string_view command, const Reply& reply, const Status& st) {
-    if (m_options.json) {
-        nlohmann::json j;
-        j["command"] = std::string(command);
-        j["ok"] = st.is_ok();
-        j["code"] = fmt::format("0x{:x}", shell::result_code(st));
-        j["result"] = result_name(st);
-        if (!st.is_ok()) j["message"] = st.message();
-        j["data"] = reply.data();
-        m_console.write(j.dump() + "\n");
-        return;
-    }
-    std::string out;
-    if (!reply.lines().empty()) out += "\n";
-    for (const std::string& l : reply.lines()) out += l + "\n";
-    if (!st.is_ok()) out += "\n" + st.message() + "\n";
-    out += "\n" + shell::result_line(st) + "\n\n";
-    m_console.write(out);
+std::string Shell::prompt(bool interactive) const { return interactive ? "srcm:> " : ""; }
+
+std::string Shell::result_line(const Status& st) const { return shell::result_line(st); }
+
+std::string Shell::outcome(std::string_view, const Status& st, bool) const {
+    return st.is_ok() ? std::string() : "\n" + st.message() + "\n";
 }
 
-void Shell::print_help(const shell::ParsedLine& p) {
-    std::string text;
-    if (p.command) text = shell::Grammar::help(*p.command);
-    else if (!p.help_noun.empty()) text = m_grammar.group_help(p.help_noun);
-    else text = m_grammar.index();
-    if (m_options.json) {
-        nlohmann::json j{{"command", "help"}, {"ok", true}, {"code", "0x0"},
-                         {"result", "No Error"}, {"data", {{"text", text}}}};
-        m_console.write(j.dump() + "\n");
-        return;
-    }
-    m_console.write("\n" + text + "\n" + shell::result_line(Status()) + "\n\n");
-}
-
-int Shell::run(bool interactive) {
-    Status last_failure;
-    while (!m_exit) {
-        auto line = m_console.read_command(interactive ? "srcm:> " : "");
-        if (!line) break;
-        Status st = execute(*line);
-        if (st.is_ok()) continue;
-        last_failure = st;
-        if (m_options.stop_on_error) break;
-    }
-    return shell::exit_status(last_failure);
+std::string Shell::exit_summary() const {
+    return "Leave srcm (open sessions are closed, logins end)";
 }
 
 }  // namespace sr::cm

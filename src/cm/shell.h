@@ -1,6 +1,7 @@
-// The srcm shell: parses a line with the command table's grammar, runs the command, and prints
-// its reply and the `Command Result` line (or, with --json, one JSON object per command). Runs
-// single lines, scripts and the interactive loop. Not thread-safe.
+// The srcm shell: its command table and wording on the shells' shared runner (shell/runner.h),
+// which parses a line, runs the command and prints its reply and the `Command Result` line (or,
+// with --json, one JSON object per command), for single lines, scripts and the interactive loop.
+// Not thread-safe.
 #pragma once
 
 #include <memory>
@@ -11,36 +12,38 @@
 #include "cm/console.h"
 #include "cm/state.h"
 #include "shell/grammar.h"
+#include "shell/runner.h"
 
 namespace sr::cm {
 
-struct ShellOptions {
-    bool json = false;
-    bool stop_on_error = false;  // -e: a script stops at its first failing command
-};
+using ShellOptions = shell::ShellOptions;
 
-class Shell final {
+class Shell final : private shell::Dialect {
 public:
     Shell(State& state, Console& console, ShellOptions options);
 
     // Runs one line and prints everything it says. Empty and comment lines do nothing.
-    Status execute(std::string_view line);
+    Status execute(std::string_view line) { return m_runner.execute(line); }
     // Reads commands from the console until its input ends (or `exit`/`quit`, or the first
     // failure with stop_on_error). Returns the process exit status (shell/result.h).
-    int run(bool interactive);
+    int run(bool interactive) { return m_runner.run(interactive); }
 
-    const shell::Grammar& grammar() const { return m_grammar; }
+    const shell::Grammar& grammar() const { return m_runner.grammar(); }
 
 private:
-    void print(std::string_view command, const Reply& reply, const Status& st);
-    void print_help(const shell::ParsedLine& p);
+    // shell::Dialect: `srcm:> `, the shared result line, the error message before it.
+    std::string prompt(bool interactive) const override;
+    std::string result_line(const Status& st) const override;
+    std::string outcome(std::string_view command, const Status& st, bool parsed) const override;
+    std::string exit_summary() const override;
+
+    Status dispatch(size_t index, const shell::Arguments& args, Reply& reply);
 
     State& m_state;
     Console& m_console;
-    ShellOptions m_options;
+    const ShellOptions m_options;
     std::vector<std::unique_ptr<Command>> m_commands;
-    shell::Grammar m_grammar;
-    bool m_exit = false;
+    shell::Runner m_runner;
 };
 
 // The banner an interactive srcm prints first.

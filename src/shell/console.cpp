@@ -1,5 +1,5 @@
 // The two consoles: a stream (scripts, pipes, tests) and the terminal (readline, masked input).
-#include "cm/console.h"
+#include "shell/console.h"
 
 #include <readline/history.h>
 #include <readline/readline.h>
@@ -9,7 +9,7 @@
 #include <cstdlib>
 #include <iostream>
 
-namespace sr::cm {
+namespace sr::shell {
 namespace {
 
 class StreamConsole final : public Console {
@@ -119,4 +119,4 @@ std::unique_ptr<Console> stream_console(std::istream& in, std::ostream& out, boo
 
 std::unique_ptr<Console> terminal_console() { return std::make_unique<TerminalConsole>(); }
 
-}  // namespace sr::cm
+}  // namespace sr::shell

@@ -125,7 +125,7 @@ class SrshTest : public ::testing::Test {
         if (!state.is_ok()) return {};
         std::istringstream in(script);
         std::ostringstream out;
-        auto console = cm::stream_console(in, out);
+        auto console = shell::stream_console(in, out);
         Shell shell(**state, *console, options);
         const int status = shell.run(false);
         if (exit) *exit = status;

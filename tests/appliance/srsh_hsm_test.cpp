@@ -134,7 +134,7 @@ TEST_F(HsmCommands, PromptShowsTheHsmLabel) {
     ASSERT_TRUE(state.is_ok());
     std::istringstream in;
     std::ostringstream out;
-    auto console = cm::stream_console(in, out);
+    auto console = shell::stream_console(in, out);
     Shell shell(**state, *console, {});
     EXPECT_EQ(shell.prompt(), "[myhsm] srsh:> ");
 }
