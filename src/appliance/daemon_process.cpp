@@ -51,16 +51,47 @@ Result<fs::path> find_strongroomd(const fs::path& explicit_path) {
                                     "strongroomd, or pass --strongroomd PATH)");
 }
 
-void Daemons::stop_all() {
-    for (pid_t pid : m_pids) ::kill(pid, SIGTERM);
-    for (pid_t pid : m_pids) {
+void Daemons::signal_all(int signal) {
+    for (const Child& c : m_children) ::kill(c.pid, signal);
+    for (const Child& c : m_children) {
         int status = 0;
-        ::waitpid(pid, &status, 0);
+        ::waitpid(c.pid, &status, 0);
     }
-    m_pids.clear();
+    m_children.clear();
+}
+
+void Daemons::stop_all() { signal_all(SIGTERM); }
+
+void Daemons::kill_all() { signal_all(SIGKILL); }
+
+pid_t Daemons::pid(const fs::path& home) const {
+    for (const Child& c : m_children)
+        if (c.home == home) return c.pid;
+    return 0;
+}
+
+int Daemons::stop(const fs::path& home) {
+    const pid_t child = pid(home);
+    if (child == 0) return -1;
+    ::kill(child, SIGTERM);
+    int status = 0;
+    const pid_t done = ::waitpid(child, &status, 0);
+    std::erase_if(m_children, [&](const Child& c) { return c.pid == child; });
+    return (done == child && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+}
+
+void Daemons::kill(const fs::path& home) {
+    const pid_t child = pid(home);
+    if (child == 0) return;
+    ::kill(child, SIGKILL);
+    ::waitpid(child, nullptr, 0);
+    std::erase_if(m_children, [&](const Child& c) { return c.pid == child; });
 }
 
 Result<std::string> Daemons::start(const fs::path& home, const fs::path& log) {
+    const fs::path port_file = port_file_path(home);
+    std::error_code ec;
+    fs::remove(port_file, ec);  // a killed daemon's: the new one writes its own once serving
     std::vector<std::string> words{m_binary.string(), "--home", home.string(), "--listen",
                                    "127.0.0.1:0"};
     std::vector<char*> argv;
@@ -68,16 +99,16 @@ Result<std::string> Daemons::start(const fs::path& home, const fs::path& log) {
     argv.push_back(nullptr);
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+    pid_t child = 0;
+    const int rc = posix_spawn(&child, argv[0], &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0)
         return error(Err::DeviceError, "cannot start " + m_binary.string() + ": " +
                                            std::string(std::strerror(rc)));
-    m_pids.push_back(pid);
-    const fs::path port_file = port_file_path(home);
+    m_children.push_back({child, home});
     using Clock = std::chrono::steady_clock;
     const auto deadline = Clock::now() + std::chrono::seconds(30);
     while (Clock::now() < deadline) {
@@ -85,8 +116,8 @@ Result<std::string> Daemons::start(const fs::path& home, const fs::path& log) {
         unsigned port = 0;
         if (f >> port && port > 0) return "127.0.0.1:" + std::to_string(port);
         int status = 0;
-        if (::waitpid(pid, &status, WNOHANG) == pid) {
-            std::erase(m_pids, pid);
+        if (::waitpid(child, &status, WNOHANG) == child) {
+            std::erase_if(m_children, [&](const Child& c) { return c.pid == child; });
             return error(Err::DeviceError, "strongroomd for " + home.string() +
                                                " exited before serving:\n" + tail_of(log));
         }

@@ -2,7 +2,6 @@
 // registered client certificates only, the health check, the admin socket, signals and the lock.
 #include <gtest/gtest.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,10 +13,10 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <sstream>
-#include <thread>
 
 #include "appliance/appliance_home.h"
 #include "appliance/client_registry.h"
+#include "appliance/daemon_process.h"
 #include "appliance_fixture.h"
 #include "hsm/local_device.h"
 #include "net/remote_device.h"
@@ -76,53 +75,27 @@ protected:
     }
 
     void TearDown() override {
-        if (m_pid > 0) {
-            ::kill(m_pid, SIGKILL);
-            ::waitpid(m_pid, nullptr, 0);
-        }
+        m_daemons.kill_all();
         ApplianceHomeTest::TearDown();
     }
 
-    pid_t spawn_daemon(const fs::path& log) { return spawn_daemon(log, m_home); }
-    pid_t spawn_daemon(const fs::path& log, const fs::path& home) {
-        std::vector<std::string> args = {SR_STRONGROOMD_BINARY, "--home", home.string(),
-                                         "--listen", "127.0.0.1:0"};
-        std::vector<char*> argv;
-        for (auto& a : args) argv.push_back(a.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        pid_t pid = 0;
-        EXPECT_EQ(posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ), 0);
-        posix_spawn_file_actions_destroy(&fa);
-        return pid;
-    }
-
-    // Starts the daemon and waits (bounded) for the port file it writes once serving.
+    // Starts the daemon and waits (bounded) for it to serve.
     void start() {
         m_log = m_root / "strongroomd.log";
-        m_pid = spawn_daemon(m_log);
-        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-        while (!fs::exists(port_file_path(m_home))) {
-            int status = 0;
-            ASSERT_EQ(waitpid(m_pid, &status, WNOHANG), 0) << "strongroomd exited:\n" << slurp(m_log);
-            ASSERT_LT(std::chrono::steady_clock::now(), give_up) << slurp(m_log);
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        m_port = std::stoi(slurp(port_file_path(m_home)));
+        auto address = m_daemons.start(m_home, m_log);
+        ASSERT_TRUE(address.is_ok()) << address.status().to_string();
+        m_port = std::stoi(address->substr(address->rfind(':') + 1));
         ASSERT_GT(m_port, 0);
     }
 
     // The exit status after SIGTERM, or -1.
-    int stop() {
-        ::kill(m_pid, SIGTERM);
-        int status = 0;
-        const pid_t done = waitpid(m_pid, &status, 0);
-        m_pid = 0;
-        return (done > 0 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+    int stop() { return m_daemons.stop(m_home); }
+
+    // strongroomd run to completion on `home` (one expected to refuse to start): its exit
+    // status, its output in `log`.
+    int run_daemon(const fs::path& home, const fs::path& log) {
+        return run_program(
+            {SR_STRONGROOMD_BINARY, "--home", home.string(), "--listen", "127.0.0.1:0"}, log);
     }
 
     std::shared_ptr<grpc::Channel> tls_channel(const ClientIdentity& id) const {
@@ -170,7 +143,7 @@ protected:
     }
 
     ClientIdentity m_alice;
-    pid_t m_pid = 0;
+    Daemons m_daemons{SR_STRONGROOMD_BINARY};
     int m_port = 0;
     fs::path m_log;
 };
@@ -306,11 +279,7 @@ TEST_F(StrongroomdTest, SigtermExitsZeroAndRemovesThePortFileAndSocket) {
 TEST_F(StrongroomdTest, ASecondDaemonOnTheSameHomeRefusesToStart) {
     ASSERT_NO_FATAL_FAILURE(start());
     const fs::path log2 = m_root / "second.log";
-    pid_t second = spawn_daemon(log2);
-    int status = 0;
-    ASSERT_EQ(waitpid(second, &status, 0), second);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 1);
+    EXPECT_EQ(run_daemon(m_home, log2), 1);
     EXPECT_NE(slurp(log2).find("another strongroomd serves this home"), std::string::npos)
         << slurp(log2);
     // The first one is unharmed.
@@ -323,11 +292,7 @@ TEST_F(StrongroomdTest, ASecondDaemonOnTheSameHomeRefusesToStart) {
 TEST_F(StrongroomdTest, RefusesAFolderThatIsNotAnApplianceHomeAndCreatesNothing) {
     const fs::path not_home = m_root / "not-a-home";
     const fs::path log = m_root / "not-a-home.log";
-    pid_t pid = spawn_daemon(log, not_home);
-    int status = 0;
-    ASSERT_EQ(waitpid(pid, &status, 0), pid);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 1);
+    EXPECT_EQ(run_daemon(not_home, log), 1);
     EXPECT_NE(slurp(log).find("not an appliance home"), std::string::npos) << slurp(log);
     EXPECT_FALSE(fs::exists(not_home));
 }

@@ -1,14 +1,11 @@
 // Shared by the network system tests: factory-made appliances (one parent folder, so they trust
 // each other; one cloning domain) with a registered client, run as real strongroomd processes on
-// 127.0.0.1:0, reached through net::RemoteDevice. Each test owns a temporary folder named by pid
-// and test, so ctest -j is safe. Not thread-safe: the test's main thread drives it.
+// 127.0.0.1:0 (appliance::Daemons), reached through net::RemoteDevice. Each test owns a
+// temporary folder named by pid and test, so ctest -j is safe. Not thread-safe: the test's main
+// thread drives it.
 #pragma once
 
-#include <fcntl.h>
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -26,11 +23,10 @@
 #include "appliance/appliance_factory.h"
 #include "appliance/appliance_home.h"
 #include "appliance/client_registry.h"
+#include "appliance/daemon_process.h"
 #include "crypto/x509.h"
 #include "hsm/local_device.h"
 #include "net/remote_device.h"
-
-extern char** environ;
 
 namespace sr::netsys {
 
@@ -47,12 +43,19 @@ inline std::string slurp(const fs::path& p) {
     return ss.str();
 }
 
-// True when built with AddressSanitizer or ThreadSanitizer: counts shrink there.
-inline constexpr bool kSanitized =
+// True when built with a sanitizer that replaces the allocator (GCC's macros, Clang's
+// __has_feature): counts shrink there, and RSS says nothing about leaks.
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-    true;
+inline constexpr bool kSanitized = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+inline constexpr bool kSanitized = true;
 #else
-    false;
+inline constexpr bool kSanitized = false;
+#endif
+#else
+inline constexpr bool kSanitized = false;
 #endif
 
 // An integer from the environment (for longer manual runs), or `fallback`.
@@ -83,12 +86,7 @@ protected:
     }
 
     void TearDown() override {
-        for (auto& a : m_appliances) {
-            if (a->pid > 0) {
-                ::kill(a->pid, SIGKILL);
-                ::waitpid(a->pid, nullptr, 0);
-            }
-        }
+        m_daemons.kill_all();
         fs::remove_all(m_root);
     }
 
@@ -143,50 +141,26 @@ protected:
         return *m_appliances.back();
     }
 
-    // Starts strongroomd on 127.0.0.1:0 and waits (bounded) for the port file it writes once
-    // serving; a stale port file from a killed run is removed first.
+    // Starts strongroomd on 127.0.0.1:0 and waits (bounded) for it to serve; a stale port file
+    // from a killed run is removed first. Each start has its own log.
     void start(Appliance& a) {
-        fs::remove(appliance::port_file_path(a.home));
         const fs::path log = a.log.string() + "." + std::to_string(a.starts++);
-        std::vector<std::string> args = {SR_STRONGROOMD_BINARY, "--home", a.home.string(),
-                                         "--listen", "127.0.0.1:0"};
-        std::vector<char*> argv;
-        for (auto& s : args) argv.push_back(s.data());
-        argv.push_back(nullptr);
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-        posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        ASSERT_EQ(posix_spawn(&a.pid, argv[0], &fa, nullptr, argv.data(), environ), 0);
-        posix_spawn_file_actions_destroy(&fa);
-        const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-        while (!fs::exists(appliance::port_file_path(a.home)) ||
-               slurp(appliance::port_file_path(a.home)).empty()) {
-            int status = 0;
-            ASSERT_EQ(::waitpid(a.pid, &status, WNOHANG), 0) << "strongroomd exited:\n"
-                                                             << slurp(log);
-            ASSERT_LT(std::chrono::steady_clock::now(), give_up) << slurp(log);
-            std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        }
-        a.port = std::stoi(slurp(appliance::port_file_path(a.home)));
+        auto address = m_daemons.start(a.home, log);
+        ASSERT_TRUE(address.is_ok()) << address.status().to_string();
+        a.pid = m_daemons.pid(a.home);
+        a.port = std::stoi(address->substr(address->rfind(':') + 1));
         ASSERT_GT(a.port, 0);
     }
 
     // SIGTERM and wait: the exit status, or -1.
-    static int stop(Appliance& a) {
-        if (a.pid <= 0) return -1;
-        ::kill(a.pid, SIGTERM);
-        int status = 0;
-        const pid_t done = ::waitpid(a.pid, &status, 0);
+    int stop(Appliance& a) {
         a.pid = 0;
-        return (done > 0 && WIFEXITED(status)) ? WEXITSTATUS(status) : -1;
+        return m_daemons.stop(a.home);
     }
 
-    static void kill9(Appliance& a) {
-        if (a.pid <= 0) return;
-        ::kill(a.pid, SIGKILL);
-        ::waitpid(a.pid, nullptr, 0);
+    // SIGKILL and wait, as a crash.
+    void kill9(Appliance& a) {
+        m_daemons.kill(a.home);
         a.pid = 0;
     }
 
@@ -205,6 +179,7 @@ protected:
     std::string m_client_cert;
     SecretBytes m_client_key;
     std::vector<std::unique_ptr<Appliance>> m_appliances;
+    appliance::Daemons m_daemons{SR_STRONGROOMD_BINARY};
 };
 
 // A read-write session on the device's first (only) visible partition with the Crypto
