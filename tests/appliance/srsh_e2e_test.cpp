@@ -1,17 +1,15 @@
 // srsh as a real process against a real strongroomd (`--listen 127.0.0.1:0`) on a
 // factory-made appliance home: scripts of every command group through the admin socket.
 #include <fcntl.h>
-#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "appliance/appliance_home.h"
+#include "appliance/daemon_process.h"
 #include "appliance_fixture.h"
 #include "common/bytes.h"
 #include "net/remote_device.h"
@@ -33,31 +31,14 @@ std::string slurp(const fs::path& p) {
 class SrshE2e : public ApplianceHomeTest {
   protected:
     void TearDown() override {
-        if (m_daemon > 0) {
-            ::kill(m_daemon, SIGTERM);
-            int status = 0;
-            ::waitpid(m_daemon, &status, 0);
-        }
+        m_daemons.stop_all();
         ApplianceHomeTest::TearDown();
     }
 
-    // Starts strongroomd and waits (bounded) for the port file it writes once serving.
+    // Starts strongroomd and waits (bounded) for it to serve.
     void start_daemon() {
-        const std::string home = m_home.string();
-        const std::string log = (m_root / "strongroomd.log").string();
-        std::vector<char*> argv{
-            const_cast<char*>(SR_STRONGROOMD_BINARY), const_cast<char*>("--home"),
-            const_cast<char*>(home.c_str()),          const_cast<char*>("--listen"),
-            const_cast<char*>("127.0.0.1:0"),         nullptr};
-        posix_spawn_file_actions_t fa;
-        posix_spawn_file_actions_init(&fa);
-        posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-        posix_spawn_file_actions_adddup2(&fa, 1, 2);
-        ASSERT_EQ(posix_spawn(&m_daemon, argv[0], &fa, nullptr, argv.data(), environ), 0);
-        posix_spawn_file_actions_destroy(&fa);
-        for (int i = 0; i < 300 && !fs::exists(port_file_path(m_home)); ++i)
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        ASSERT_TRUE(fs::exists(port_file_path(m_home))) << slurp(log);
+        auto address = m_daemons.start(m_home, m_root / "strongroomd.log");
+        ASSERT_TRUE(address.is_ok()) << address.status().to_string();
     }
 
     // `srsh --home A <extra> -f script`; returns its output and exit status.
@@ -84,17 +65,7 @@ class SrshE2e : public ApplianceHomeTest {
         return {slurp(out), WIFEXITED(status) ? WEXITSTATUS(status) : -1};
     }
 
-    // SIGKILL (a crash, and no wait for the graceful shutdown) leaves the port file behind:
-    // removed so start_daemon() waits for the new one.
-    void stop_daemon(int signal = SIGTERM) {
-        ::kill(m_daemon, signal);
-        int status = 0;
-        ::waitpid(m_daemon, &status, 0);
-        m_daemon = 0;
-        fs::remove(port_file_path(m_home));
-    }
-
-    pid_t m_daemon = 0;
+    Daemons m_daemons{SR_STRONGROOMD_BINARY};
 };
 
 // srsh reading commands from a pipe, its output read back up to a marker.
@@ -263,7 +234,7 @@ TEST_F(SrshE2e, AfterTheDaemonIsKilledAndRestartedTheLoginIsGoneAndANewOneWorks)
     shell.send("hsm login -password " + std::string(kSoPassword) + "\n");
     const std::string first = shell.until("'hsm login' successful.");
     ASSERT_TRUE(contains(first, "'hsm login' successful.")) << first;
-    stop_daemon(SIGKILL);
+    m_daemons.kill(m_home);  // a crash: the port file stays, start_daemon() replaces it
     start_daemon();
     // The first call after a crash may meet the dead connection (CKR_DEVICE_ERROR, "Broken
     // pipe"); gRPC reconnects for the next one. Hence two shows.
