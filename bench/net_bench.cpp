@@ -4,10 +4,6 @@
 // loopback), in one run; and 10,000 mixed objects cloned between two appliances, locally and
 // through both daemons. Prints a network/local ratio table. Reported, never asserted; see
 // bench/README.md, "Network".
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -27,14 +23,13 @@
 #include "appliance/appliance_factory.h"
 #include "appliance/appliance_home.h"
 #include "appliance/client_registry.h"
+#include "appliance/daemon_process.h"
 #include "client/clone.h"
 #include "crypto/key.h"
 #include "crypto/primitives.h"
 #include "crypto/x509.h"
 #include "hsm/local_device.h"
 #include "net/remote_device.h"
-
-extern char** environ;
 
 namespace {
 
@@ -108,8 +103,8 @@ ClientId make_client() {
 
 struct Appliance {
     fs::path home, folder;
+    std::string address;  // of its strongroomd, once started
     pid_t pid = 0;
-    int port = 0;
 };
 
 Appliance make(Env& env, const fs::path& root, const std::string& name, uint64_t serial,
@@ -137,44 +132,17 @@ Appliance make(Env& env, const fs::path& root, const std::string& name, uint64_t
     return a;
 }
 
-void start(Appliance& a) {
-    fs::remove(appliance::port_file_path(a.home));
-    const std::string log = (a.home.parent_path() / (a.home.filename().string() + ".log")).string();
-    std::vector<std::string> args = {SR_STRONGROOMD_BINARY, "--home", a.home.string(), "--listen",
-                                     "127.0.0.1:0"};
-    std::vector<char*> argv;
-    for (auto& s : args) argv.push_back(s.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    if (posix_spawn(&a.pid, argv[0], &fa, nullptr, argv.data(), environ) != 0) {
-        std::fprintf(stderr, "cannot start %s\n", SR_STRONGROOMD_BINARY);
-        std::exit(1);
-    }
-    posix_spawn_file_actions_destroy(&fa);
-    while (slurp(appliance::port_file_path(a.home)).empty()) {
-        if (::waitpid(a.pid, nullptr, WNOHANG) != 0) {
-            std::fprintf(stderr, "strongroomd exited:\n%s\n", slurp(log).c_str());
-            std::exit(1);
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    a.port = std::stoi(slurp(appliance::port_file_path(a.home)));
-}
-
-void stop(Appliance& a) {
-    if (a.pid <= 0) return;
-    ::kill(a.pid, SIGTERM);
-    ::waitpid(a.pid, nullptr, 0);
-    a.pid = 0;
+void start(appliance::Daemons& daemons, Appliance& a) {
+    const fs::path log = a.home.parent_path() / (a.home.filename().string() + ".log");
+    auto address = daemons.start(a.home, log);
+    die(address.status(), "strongroomd");
+    a.address = *address;
+    a.pid = daemons.pid(a.home);
 }
 
 std::unique_ptr<Device> remote(const Appliance& a, const ClientId& client) {
     net::ServerEndpoint ep;
-    ep.address = "127.0.0.1:" + std::to_string(a.port);
+    ep.address = a.address;
     ep.server_cert_pem = slurp(appliance::server_cert_path(a.home));
     ep.client_cert_pem = client.cert_pem;
     ep.client_key_pem = SecretBytes(client.key_pem.span());
@@ -440,8 +408,9 @@ int main(int argc, char** argv) {
         std::printf("local    clone %zu objects: %.2f s = %.0f objects/s\n", local_clone.objects,
                     local_clone.seconds, local_clone.per_s());
     }
-    start(a);
-    start(b);
+    appliance::Daemons daemons(SR_STRONGROOMD_BINARY);
+    start(daemons, a);
+    start(daemons, b);
     std::vector<Rate> net_rates;
     CloneRun net_clone;
     {
@@ -454,8 +423,7 @@ int main(int argc, char** argv) {
         std::printf("network  clone %zu objects: %.2f s = %.0f objects/s\n", net_clone.objects,
                     net_clone.seconds, net_clone.per_s());
     }
-    stop(a);
-    stop(b);
+    daemons.stop_all();
 
     // The second ratio compares work per CPU-second (client and daemon together against the
     // local run): what the network costs in CPU, apart from where that CPU runs.

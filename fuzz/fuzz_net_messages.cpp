@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "net/batch_streams.h"
 #include "net/convert.h"
 #include "net/status.h"
 
@@ -89,6 +90,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             attributes(m.generate_key().template_());
         }
         if (m.has_find_init()) attributes(m.find_init().template_());
+        if (m.has_operation() && m.operation().has_mechanism())
+            mechanism(m.operation().mechanism());
     });
     // ---- replies, as the client decodes them
     as<pb::DeviceInfo>(data, size, [](const auto& m) { (void)from_proto(m); });
@@ -100,6 +103,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     as<pb::CloneTargetResult>(data, size, [](const auto& m) { (void)from_proto(m); });
     as<pb::ObjectFingerprint>(data, size, [](const auto& m) { (void)from_proto(m); });
     as<pb::BatchReply>(data, size, [](const auto& m) {
+        if (m.has_error()) check(!from_batch_error(m.error()).is_ok());
         if (m.has_error())
             (void)from_grpc(
                 grpc::Status(grpc::StatusCode::INTERNAL, m.error().message(), m.error().code()));
