@@ -41,7 +41,7 @@ Status no_such_partition(hsm::PartitionId p) {
 ServiceAccess::ServiceAccess(const ClientDirectory* directory)
     : m_directory(directory), m_boot(new_boot_id()) {}
 
-Result<Caller> ServiceAccess::identify(const grpc::ServerContext& ctx) const {
+Result<Caller> ServiceAccess::identify(const grpc::ServerContextBase& ctx) const {
     if (m_directory == nullptr) return Caller{};
     auto auth = ctx.auth_context();
     std::vector<grpc::string_ref> pems;

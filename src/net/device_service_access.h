@@ -37,7 +37,7 @@ public:
 
     // The caller, looked up in the directory on every call so that deleting a client takes
     // effect at once. UserNotAuthorized for a missing or unregistered certificate.
-    Result<Caller> identify(const grpc::ServerContext& ctx) const;
+    Result<Caller> identify(const grpc::ServerContextBase& ctx) const;
 
     // ---- Ids. Wire id = boot prefix (24 bits) << 40 | engine id.
     Result<uint64_t> app_to_wire(hsm::AppId app) const;

@@ -115,20 +115,20 @@ Status DeviceService::batch_call(const Caller& who, const pb::BatchRequest& rq,
     return error(Err::FunctionNotSupported, "batch request without a known call");
 }
 
-bool DeviceService::stream_opened(Ctx* c) {
+bool DeviceService::stream_opened(grpc::ServerContextBase* c) {
     MutexLock lock(m_streams_mu);
     if (m_draining) return false;
     m_streams[c] = false;
     return true;
 }
 
-bool DeviceService::stream_busy(Ctx* c, bool busy) {
+bool DeviceService::stream_busy(grpc::ServerContextBase* c, bool busy) {
     MutexLock lock(m_streams_mu);
     m_streams[c] = busy;
     return !m_draining;
 }
 
-void DeviceService::stream_closed(Ctx* c) {
+void DeviceService::stream_closed(grpc::ServerContextBase* c) {
     MutexLock lock(m_streams_mu);
     m_streams.erase(c);
 }
@@ -140,36 +140,81 @@ void DeviceService::drain() {
         if (!busy) ctx->TryCancel();
 }
 
-grpc::Status DeviceService::Batch(
-    Ctx* c, grpc::ServerReaderWriter<pb::BatchReply, pb::BatchRequest>* stream) {
-    if (!stream_opened(c))
-        return to_grpc(error(Err::DeviceError, "the appliance is shutting down"));
-    // Each entry is checked like the unary call it stands for: the caller identified again
-    // (a client deleted from the registry loses its open streams at their next entry), then
-    // session ownership and partition visibility.
-    grpc::Status result = serve(c, [&](const Caller&) -> Status {
-        pb::BatchRequest rq;
-        while (stream->Read(&rq)) {
-            stream_busy(c, true);
-            // Cancelled by drain() between the read and the mark: the client sees the stream
-            // fail and the entry did not run.
-            if (c->IsCancelled()) break;
-            pb::BatchReply reply;
-            Result<Caller> who = m_access.identify(*c);
-            Status st = who ? batch_call(*who, rq, &reply) : who.status();
-            if (!st) {
-                reply.Clear();
-                reply.mutable_error()->set_code(std::string(err_name(st.code())));
-                reply.mutable_error()->set_message(st.message());
-            }
-            reply.set_tag(rq.tag());
-            if (!stream->Write(reply)) break;  // the client has gone
-            if (!stream_busy(c, false)) break;  // draining: this entry was the last
+void DeviceService::batch_entry(const grpc::ServerContextBase& c, const pb::BatchRequest& rq,
+                                pb::BatchReply* reply) {
+    Status st;
+    try {
+        // Each entry is checked like the unary call it stands for: the caller identified
+        // again (a client deleted from the registry loses its open streams at their next
+        // entry), then session ownership and partition visibility.
+        Result<Caller> who = m_access.identify(c);
+        st = who ? batch_call(*who, rq, reply) : who.status();
+    } catch (const std::bad_alloc&) {
+        st = error(Err::HostMemory);
+    } catch (...) {
+        log::error("net: unexpected exception in a batch entry");
+        st = error(Err::GeneralError, "internal error in the network service");
+    }
+    if (!st) {
+        reply->Clear();
+        reply->mutable_error()->set_code(std::string(err_name(st.code())));
+        reply->mutable_error()->set_message(st.message());
+    }
+    reply->set_tag(rq.tag());
+}
+
+// One stream: read an entry, answer it, read the next. Runs on gRPC's callback threads; owns
+// itself (deleted in OnDone).
+class DeviceService::BatchReactor final
+    : public grpc::ServerBidiReactor<pb::BatchRequest, pb::BatchReply> {
+public:
+    BatchReactor(DeviceService& service, grpc::CallbackServerContext* ctx)
+        : m_service(service), m_ctx(ctx) {
+        m_open = m_service.stream_opened(ctx);
+        if (!m_open) {
+            Finish(to_grpc(error(Err::DeviceError, "the appliance is shutting down")));
+            return;
         }
-        return {};
-    });
-    stream_closed(c);
-    return result;
+        StartRead(&m_request);
+    }
+    void OnReadDone(bool ok) override {
+        if (!ok) {  // the client half-closed, went away, or drain() cancelled an idle stream
+            Finish(grpc::Status::OK);
+            return;
+        }
+        m_service.stream_busy(m_ctx, true);
+        if (m_ctx->IsCancelled()) {  // cancelled between the read and the mark: not run
+            Finish(grpc::Status::OK);
+            return;
+        }
+        m_reply.Clear();
+        m_service.batch_entry(*m_ctx, m_request, &m_reply);
+        StartWrite(&m_reply);
+    }
+    void OnWriteDone(bool ok) override {
+        // Not ok: the client has gone. Draining: this entry was the last.
+        if (!m_service.stream_busy(m_ctx, false) || !ok) {
+            Finish(grpc::Status::OK);
+            return;
+        }
+        StartRead(&m_request);
+    }
+    void OnDone() override {
+        if (m_open) m_service.stream_closed(m_ctx);
+        delete this;
+    }
+
+private:
+    DeviceService& m_service;
+    grpc::CallbackServerContext* m_ctx;
+    bool m_open = false;
+    pb::BatchRequest m_request;
+    pb::BatchReply m_reply;
+};
+
+grpc::ServerBidiReactor<pb::BatchRequest, pb::BatchReply>* DeviceService::Batch(
+    grpc::CallbackServerContext* c) {
+    return new BatchReactor(*this, c);
 }
 
 }  // namespace sr::net

@@ -22,7 +22,9 @@ using Ctx = grpc::ServerContext;
 std::string wire_bytes(ByteView b);
 ByteView view(const std::string& s);
 
-class DeviceService final : public pb::Device::Service {
+// Batch is served with gRPC's callback API (a reactor run on the thread that completed the
+// read, no hand-off to a handler thread per message); every other call is a sync handler.
+class DeviceService final : public pb::Device::WithCallbackMethod_Batch<pb::Device::Service> {
 public:
     DeviceService(hsm::Device& device, const ClientDirectory* directory)
         : m_device(device), m_access(directory) {}
@@ -120,8 +122,9 @@ public:
                                     pb::FingerprintList* out) override;
     grpc::Status ExtractMasked(Ctx* c, const pb::ObjectRef* rq, pb::BytesValue* out) override;
     grpc::Status InsertMasked(Ctx* c, const pb::SessionData* rq, pb::HandleValue* out) override;
-    grpc::Status Batch(Ctx* c,
-                       grpc::ServerReaderWriter<pb::BatchReply, pb::BatchRequest>* stream) override;
+    using pb::Device::WithCallbackMethod_Batch<pb::Device::Service>::Batch;
+    grpc::ServerBidiReactor<pb::BatchRequest, pb::BatchReply>* Batch(
+        grpc::CallbackServerContext* c) override;
 
     // See drain_device_service.
     void drain();
@@ -183,16 +186,21 @@ private:
     // One batch entry; the reply's result is set on success.
     Status batch_call(const Caller& who, const pb::BatchRequest& rq, pb::BatchReply* reply);
 
+    class BatchReactor;
+    // One batch entry answered into `reply` (its result or its BatchError, and the tag), the
+    // caller identified again first; nothing thrown escapes.
+    void batch_entry(const grpc::ServerContextBase& c, const pb::BatchRequest& rq,
+                     pb::BatchReply* reply);
     // The open Batch streams (busy while an entry runs), so drain() can end the idle ones.
     // False when the service drains: the stream must end.
-    bool stream_opened(Ctx* c);
-    bool stream_busy(Ctx* c, bool busy);
-    void stream_closed(Ctx* c);
+    bool stream_opened(grpc::ServerContextBase* c);
+    bool stream_busy(grpc::ServerContextBase* c, bool busy);
+    void stream_closed(grpc::ServerContextBase* c);
 
     hsm::Device& m_device;
     ServiceAccess m_access;
     Mutex m_streams_mu;
-    std::map<Ctx*, bool> m_streams SR_GUARDED_BY(m_streams_mu);
+    std::map<grpc::ServerContextBase*, bool> m_streams SR_GUARDED_BY(m_streams_mu);
     bool m_draining SR_GUARDED_BY(m_streams_mu) = false;
 };
 
