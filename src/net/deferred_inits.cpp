@@ -127,6 +127,21 @@ void DeferredInits::drop(hsm::SessionId s) {
     m_gates.erase(s);
 }
 
+void DeferredInits::prune() {
+    MutexLock lock(m_mu);
+    for (auto it = m_sessions.begin(); it != m_sessions.end();) {
+        const bool keep = std::any_of(it->second.begin(), it->second.end(), [](const Slot& slot) {
+            return slot.deferred || slot.held.has_value();
+        });
+        if (keep) {
+            ++it;
+            continue;
+        }
+        m_gates.erase(it->first);
+        it = m_sessions.erase(it);
+    }
+}
+
 std::vector<hsm::SessionId> DeferredInits::sessions_with_deferred() const {
     MutexLock lock(m_mu);
     std::vector<hsm::SessionId> out;

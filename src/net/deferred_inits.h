@@ -66,6 +66,10 @@ public:
     void invalidate();
     // The session is closed: its state goes.
     void drop(hsm::SessionId s);
+    // Forgets every session with nothing deferred or held (after calls that close sessions
+    // wholesale: close-all, detach, a server restart), so the state does not grow with
+    // sessions closed behind the client's back. Costs at most one round trip per init later.
+    void prune();
 
     bool any_deferred(hsm::SessionId s) const;
     std::vector<hsm::SessionId> sessions_with_deferred() const;

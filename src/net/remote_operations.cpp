@@ -46,6 +46,8 @@ RemoteDevice::Invalidation::Invalidation(const RemoteDevice& d) : m_device(d) {
 RemoteDevice::Invalidation::~Invalidation() {
     // Again afterwards: an init that succeeded while the call ran vouches for nothing either.
     m_device.m_deferred.invalidate();
+    // Sessions the call may have closed wholesale (close-all, detach, a restart) go.
+    m_device.m_deferred.prune();
 }
 
 // ---------------------------------------------------------------- sending

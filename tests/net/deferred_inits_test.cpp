@@ -104,6 +104,19 @@ TEST(DeferredInits, DroppingASessionForgetsEverythingAboutIt) {
     EXPECT_FALSE(d.defer(1, sign_with(7)));
 }
 
+TEST(DeferredInits, PruningForgetsIdleSessionsButKeepsWhatIsDeferredOrHeld) {
+    DeferredInits d;
+    succeeded(d, 1, sign_with(7));  // idle: forgotten
+    succeeded(d, 2, sign_with(7));
+    ASSERT_TRUE(d.defer(2, sign_with(7)));  // deferred: kept
+    succeeded(d, 3, sign_with(7));
+    d.hold_error(3, pb::OPERATION_SIGN, error(Err::KeyHandleInvalid, "gone"));  // held: kept
+    d.prune();
+    EXPECT_FALSE(d.defer(1, sign_with(7)));  // its success is forgotten
+    EXPECT_TRUE(d.take(2, pb::OPERATION_SIGN).has_value());
+    EXPECT_TRUE(d.take_error(3, pb::OPERATION_SIGN).has_value());
+}
+
 TEST(DeferredInits, UnknownOperationKindsAreNeverDeferred) {
     DeferredInits d;
     const OperationInitCall odd{pb::OPERATION_KIND_UNSPECIFIED, "x", 1};
