@@ -116,8 +116,8 @@ void aim_sessions(pb::BatchRequest* rq, const std::vector<uint64_t>& sessions) {
     google::protobuf::Message* msg = refl->MutableMessage(rq, set);
     const google::protobuf::FieldDescriptor* session =
         msg->GetDescriptor()->FindFieldByName("session");
-    if (session == nullptr || session->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_UINT64)
-        return;
+    using Field = google::protobuf::FieldDescriptor;
+    if (session == nullptr || session->cpp_type() != Field::CPPTYPE_UINT64) return;
     const uint64_t v = msg->GetReflection()->GetUInt64(*msg, session);
     if (v < sessions.size()) msg->GetReflection()->SetUInt64(msg, session, sessions[v]);
 }
