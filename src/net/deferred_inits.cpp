@@ -137,8 +137,14 @@ void DeferredInits::prune() {
             ++it;
             continue;
         }
-        m_gates.erase(it->first);
         it = m_sessions.erase(it);
+    }
+    // A gate without state (its session only ever had steps without inits) goes too.
+    for (auto it = m_gates.begin(); it != m_gates.end();) {
+        if (m_sessions.count(it->first) == 0)
+            it = m_gates.erase(it);
+        else
+            ++it;
     }
 }
 
