@@ -88,12 +88,9 @@ void Daemons::kill(const fs::path& home) {
     std::erase_if(m_children, [&](const Child& c) { return c.pid == child; });
 }
 
-Result<std::string> Daemons::start(const fs::path& home, const fs::path& log) {
-    const fs::path port_file = port_file_path(home);
-    std::error_code ec;
-    fs::remove(port_file, ec);  // a killed daemon's: the new one writes its own once serving
-    std::vector<std::string> words{m_binary.string(), "--home", home.string(), "--listen",
-                                   "127.0.0.1:0"};
+Result<pid_t> spawn_logged(const std::vector<std::string>& args, const fs::path& log) {
+    if (args.empty()) return error(Err::ArgumentsBad, "no program to start");
+    std::vector<std::string> words = args;  // posix_spawn takes non-const strings
     std::vector<char*> argv;
     for (auto& w : words) argv.push_back(w.data());
     argv.push_back(nullptr);
@@ -106,8 +103,27 @@ Result<std::string> Daemons::start(const fs::path& home, const fs::path& log) {
     const int rc = posix_spawn(&child, argv[0], &fa, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&fa);
     if (rc != 0)
-        return error(Err::DeviceError, "cannot start " + m_binary.string() + ": " +
-                                           std::string(std::strerror(rc)));
+        return error(Err::DeviceError,
+                     "cannot start " + args.front() + ": " + std::string(std::strerror(rc)));
+    return child;
+}
+
+int run_logged(const std::vector<std::string>& args, const fs::path& log) {
+    Result<pid_t> child = spawn_logged(args, log);
+    if (!child) return -1;
+    int status = 0;
+    if (::waitpid(*child, &status, 0) != *child || !WIFEXITED(status)) return -1;
+    return WEXITSTATUS(status);
+}
+
+Result<std::string> Daemons::start(const fs::path& home, const fs::path& log) {
+    const fs::path port_file = port_file_path(home);
+    std::error_code ec;
+    fs::remove(port_file, ec);  // a killed daemon's: the new one writes its own once serving
+    SR_ASSIGN_OR_RETURN(pid_t child,
+                        spawn_logged({m_binary.string(), "--home", home.string(), "--listen",
+                                      "127.0.0.1:0"},
+                                     log));
     m_children.push_back({child, home});
     using Clock = std::chrono::steady_clock;
     const auto deadline = Clock::now() + std::chrono::seconds(30);

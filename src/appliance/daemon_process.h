@@ -19,6 +19,13 @@ namespace sr::appliance {
 // NotFound naming where it looked.
 Result<std::filesystem::path> find_strongroomd(const std::filesystem::path& explicit_path);
 
+// Starts `args` (args[0] the program's path) with stdin from /dev/null and stdout and stderr
+// into `log` (created 0600, truncated): the child's pid, or DeviceError naming the program.
+Result<pid_t> spawn_logged(const std::vector<std::string>& args,
+                           const std::filesystem::path& log);
+// spawn_logged, then waits: the exit status, or -1 (not started, or ended by a signal).
+int run_logged(const std::vector<std::string>& args, const std::filesystem::path& log);
+
 class Daemons final {
 public:
     explicit Daemons(std::filesystem::path binary) : m_binary(std::move(binary)) {}

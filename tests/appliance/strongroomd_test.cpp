@@ -1,10 +1,7 @@
 // strongroomd as a real process on 127.0.0.1:0 over a factory-made appliance home: TLS 1.3 only,
 // registered client certificates only, the health check, the admin socket, signals and the lock.
 #include <gtest/gtest.h>
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -23,8 +20,6 @@
 #include "net/status.h"
 #include "strongroom/v1/device.grpc.pb.h"
 
-extern char** environ;
-
 namespace sr::appliance {
 namespace {
 
@@ -40,24 +35,6 @@ std::string slurp(const fs::path& p) {
     return ss.str();
 }
 
-// Runs a program to completion with stdout and stderr in `log`; the exit status, or -1.
-int run_program(const std::vector<std::string>& args, const fs::path& log) {
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return -1;
-    int status = 0;
-    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status)) return -1;
-    return WEXITSTATUS(status);
-}
 
 class StrongroomdTest : public testing::ApplianceHomeTest {
 protected:
@@ -94,7 +71,7 @@ protected:
     // strongroomd run to completion on `home` (one expected to refuse to start): its exit
     // status, its output in `log`.
     int run_daemon(const fs::path& home, const fs::path& log) {
-        return run_program(
+        return run_logged(
             {SR_STRONGROOMD_BINARY, "--home", home.string(), "--listen", "127.0.0.1:0"}, log);
     }
 
@@ -134,7 +111,7 @@ protected:
         std::ofstream(cert) << m_alice.cert_pem;
         std::ofstream(key) << m_alice.key_pem;
         const fs::path log = m_root / ("s_client" + version + ".log");
-        const int rc = run_program({SR_OPENSSL_BINARY, "s_client", "-connect",
+        const int rc = run_logged({SR_OPENSSL_BINARY, "s_client", "-connect",
                                     "127.0.0.1:" + std::to_string(m_port), version, "-cert",
                                     cert.string(), "-key", key.string()},
                                    log);

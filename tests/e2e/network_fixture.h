@@ -4,9 +4,6 @@
 // its pid; every daemon it started is stopped (SIGTERM, then waited) at teardown.
 #pragma once
 
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -21,8 +18,6 @@
 #include "appliance/appliance_home.h"
 #include "appliance/daemon_process.h"
 
-extern char** environ;
-
 namespace sr::e2e {
 
 namespace fs = std::filesystem;
@@ -34,25 +29,6 @@ inline std::string slurp(const fs::path& p) {
     return s.str();
 }
 
-// Runs `words` with stdout and stderr into `out_file`; returns the exit status (-1 if killed).
-inline int run_program(const std::vector<std::string>& words, const fs::path& out_file) {
-    std::vector<std::string> copy = words;
-    std::vector<char*> argv;
-    for (auto& w : copy) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0600);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) return -1;
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 class NetworkE2e : public ::testing::Test {
 protected:
@@ -99,8 +75,8 @@ private:
         const fs::path file = m_root / (name + ".script");
         std::ofstream(file) << script;
         const fs::path out = m_root / (name + ".out");
-        const int status =
-            run_program({binary, "--home", home.string(), "-e", "-f", file.string()}, out);
+        const int status = appliance::run_logged(
+            {binary, "--home", home.string(), "-e", "-f", file.string()}, out);
         return {slurp(out), status};
     }
 };
